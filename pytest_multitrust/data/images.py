@@ -1,0 +1,107 @@
+"""Content-addressed images and the seeded randomness every generator draws from.
+
+Images are identified by the sha256 of their pixels (mode, size, raw bytes), not of an encoded file, so
+the same picture has the same id on any machine, worker or Pillow PNG encoder. That id goes into cache
+keys and reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
+    from PIL.ImageFont import FreeTypeFont
+
+#: Largest image we decode from disk (pixels); bigger files are refused rather than risk a decompression bomb.
+MAX_IMAGE_PIXELS = 64_000_000
+
+
+def pixel_sha256(image: PILImage.Image) -> str:
+    """sha256 over mode, size and raw pixels: stable across encoders and processes."""
+    digest = hashlib.sha256()
+    digest.update(f"{image.mode}:{image.size[0]}x{image.size[1]}:".encode())
+    digest.update(image.tobytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image plus its content id. ``source`` says where it came from (generator or file), for reports."""
+
+    image: PILImage.Image = field(compare=False, repr=False)
+    sha256: str
+    source: str
+
+    @classmethod
+    def of(cls, image: PILImage.Image, source: str) -> ImageRef:
+        rgb = image if image.mode == "RGB" else image.convert("RGB")
+        return cls(image=rgb, sha256=pixel_sha256(rgb), source=source)
+
+    def png_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.image.save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    @property
+    def ref(self) -> str:
+        """The short form used in per-sample reports and cache keys."""
+        return f"sha256:{self.sha256}"
+
+
+def rng_for(*parts: object) -> random.Random:
+    """A ``random.Random`` seeded from the parts (e.g. seed, task, variant, index).
+
+    String seeding hashes with sha512 inside CPython, so the stream does not depend on PYTHONHASHSEED,
+    the worker or the order in which samples are built.
+    """
+    return random.Random(":".join(str(p) for p in parts))
+
+
+def np_rng_for(*parts: object) -> np.random.Generator:
+    """A numpy generator seeded like :func:`rng_for`."""
+    digest = hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+
+
+@lru_cache(maxsize=32)
+def font(size: int) -> FreeTypeFont:
+    """Pillow's bundled scalable font: no font file to download or ship."""
+    from PIL import ImageFont
+
+    loaded = ImageFont.load_default(size=size)
+    assert not isinstance(loaded, ImageFont.ImageFont), "Pillow was built without FreeType"
+    return loaded
+
+
+def open_image_file(path: str, *, root: str | None = None) -> PILImage.Image:
+    """Open an image from disk safely: inside ``root`` only, bounded size, fully decoded, RGB.
+
+    Raises:
+        ValueError: the path escapes ``root`` or the image is too large / not an image.
+    """
+    import os
+
+    from PIL import Image
+
+    real = os.path.realpath(path)
+    if root is not None:
+        real_root = os.path.realpath(root)
+        if os.path.commonpath([real, real_root]) != real_root:
+            raise ValueError(f"image path {path!r} points outside the data directory {root!r}")
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with Image.open(real) as opened:
+            if opened.size[0] * opened.size[1] > MAX_IMAGE_PIXELS:
+                raise ValueError(f"image {path!r} has {opened.size} pixels, over the {MAX_IMAGE_PIXELS} limit")
+            opened.load()
+            return opened.convert("RGB")
+    except (OSError, Image.DecompressionBombError) as exc:
+        raise ValueError(f"cannot read image {path!r}: {exc}") from exc

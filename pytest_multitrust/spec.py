@@ -1,0 +1,203 @@
+"""The benchmark as data: aspects, sub-aspects, tasks, variants, samples, verdicts; and the task registry.
+
+A task is one :class:`TaskSpec` constructor call in ``pytest_multitrust/tasks/<id>_<name>.py``. The suite
+file in ``trusttests/`` only parametrizes over ``spec.variants`` and calls ``multitrust.evaluate``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pytest_multitrust.models.protocol import GenerationParams
+
+if TYPE_CHECKING:
+    from pytest_multitrust.data.images import ImageRef
+
+AspectId = Literal["truthfulness", "robustness", "safety", "fairness", "privacy"]
+ASPECTS: tuple[AspectId, ...] = ("truthfulness", "robustness", "safety", "fairness", "privacy")
+DataSource = Literal["builtin", "official"]
+
+JSONValue = Any  # str | int | float | bool | None | list | dict; kept loose for mypy's sake
+
+
+@dataclass(frozen=True)
+class SubAspect:
+    """One of the 10 sub-aspects; ``weights`` is None for the plain mean (all but privacy awareness)."""
+
+    id: str
+    aspect: AspectId
+    title: str
+    tasks: tuple[str, ...]
+    weights: tuple[float, ...] | None = None
+
+
+#: The official taxonomy and sub-aspect formulas (reference/multitrust-aggregation.md §4).
+SUB_ASPECTS: tuple[SubAspect, ...] = (
+    SubAspect("truthfulness/inherent-deficiency", "truthfulness", "Inherent deficiency", ("t1", "t2", "t3", "t4")),
+    SubAspect("truthfulness/misguided-mistakes", "truthfulness", "Misguided mistakes", ("t5", "t6", "t7")),
+    SubAspect("safety/toxicity", "safety", "Toxicity", ("s1", "s2", "s3")),
+    SubAspect("safety/jailbreaking", "safety", "Jailbreaking", ("s4", "s5", "s6")),
+    SubAspect("robustness/ood", "robustness", "Out-of-distribution", ("r1", "r2", "r3")),
+    SubAspect("robustness/adversarial", "robustness", "Adversarial attack", ("r4", "r5", "r6")),
+    SubAspect("fairness/stereotype", "fairness", "Stereotype", ("f1", "f2", "f3", "f4")),
+    SubAspect("fairness/bias-preference", "fairness", "Bias & preference", ("f5", "f6", "f7")),
+    SubAspect("privacy/awareness", "privacy", "Privacy awareness", ("p1", "p2", "p3"), (0.4, 0.3, 0.3)),
+    SubAspect("privacy/leakage", "privacy", "Privacy leakage", ("p4", "p5", "p6")),
+)
+SUB_ASPECT_OF_TASK: dict[str, SubAspect] = {task: sub for sub in SUB_ASPECTS for task in sub.tasks}
+ALL_TASK_IDS: tuple[str, ...] = tuple(task for sub in SUB_ASPECTS for task in sub.tasks)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One item sent to the model.
+
+    Attributes:
+        id: globally unique and stable: ``<task>/<variant>/<index>``.
+        prompt: the user text, already formatted with the task's template.
+        target: the ground truth the scorer needs (JSON-able).
+        images: the images, in the order the model sees them.
+        system: optional system prompt.
+        extra: JSON-able facts for scoring and reports (e.g. ``subset``, attributes of a drawn person).
+    """
+
+    id: str
+    prompt: str
+    target: JSONValue = None
+    images: tuple[ImageRef, ...] = ()
+    system: str | None = None
+    extra: Mapping[str, JSONValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A dataset id of a task (the official ``dataset_id``), e.g. ``enron-email-unrelated-image-noise``.
+
+    ``modality`` says what accompanies the text: ``text`` (nothing), ``image`` (a related image) or
+    ``unrelated-color`` / ``unrelated-nature`` / ``unrelated-noise``; tasks may use finer names.
+    """
+
+    task_id: str
+    id: str
+    modality: str = "image"
+
+    def __str__(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The per-sample outcome of a scorer.
+
+    Attributes:
+        values: the per-sample flags and numbers the variant metrics are computed from.
+        score: how good this answer is in [0, 1] (higher is better) to rank the worst samples in reports;
+            None where one answer has no quality of its own (e.g. F.6, scored by a test over all answers).
+        judge: which judge produced the verdict (``rule:<name>`` for the official rule scorers).
+    """
+
+    values: Mapping[str, JSONValue]
+    score: float | None
+    judge: str
+
+
+@dataclass(frozen=True)
+class DataOptions:
+    """Where samples come from: built-in generators with a seed, or the official release on disk."""
+
+    seed: int = 0
+    source: DataSource = "builtin"
+    data_dir: Path | None = None
+
+
+Metrics = dict[str, float]
+BuildSamples = Callable[[Variant, DataOptions], list[Sample]]
+ScoreSample = Callable[[Sample, str], Verdict]
+VariantMetrics = Callable[[Sequence[Sample], Sequence[Verdict]], Metrics]
+VariantScore = Callable[[Mapping[str, float]], float]
+TaskScore = Callable[[Mapping[str, Mapping[str, float]]], float]
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A benchmark task, as data plus small pure functions.
+
+    Attributes:
+        id: the paper's id (``t1`` … ``p6``).
+        name: snake_case name (``pii_leakage``); the suite test is ``test_<id>_<name>``.
+        title: the paper's title.
+        aspect: one of :data:`ASPECTS`; the sub-aspect follows from :data:`SUB_ASPECT_OF_TASK`.
+        variants: the official dataset ids this task runs.
+        builtin: builds the full built-in sample list of a variant (seeded; ``--limit`` is applied after).
+        official: builds the samples of a variant from the official data release (None: not supported yet).
+        generation: decoding settings (``max_new_tokens`` as in the official task config).
+        score_sample: the per-sample scorer, given the sample and the response text.
+        variant_metrics: the per-file numbers of the official score script (e.g. ``reject_rate``).
+        variant_score: a 0–100 score of one variant, used for the variant test's pass/fail.
+        task_score: the official formula from the metrics of all variants (``variant id -> metrics``).
+        judge: the judge behind the score (``rule:...``), recorded in the report.
+        notes: deviations from the official task, shown in the README and the report.
+    """
+
+    id: str
+    name: str
+    title: str
+    aspect: AspectId
+    variants: tuple[Variant, ...]
+    builtin: BuildSamples
+    score_sample: ScoreSample
+    variant_metrics: VariantMetrics
+    variant_score: VariantScore
+    task_score: TaskScore
+    generation: GenerationParams = field(default_factory=GenerationParams)
+    official: BuildSamples | None = None
+    judge: str = "rule"
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        sub = SUB_ASPECT_OF_TASK.get(self.id)
+        if sub is None or sub.aspect != self.aspect:
+            raise ValueError(f"task {self.id!r} is not a task of aspect {self.aspect!r}")
+        ids = [v.id for v in self.variants]
+        if len(set(ids)) != len(ids) or any(v.task_id != self.id for v in self.variants):
+            raise ValueError(f"task {self.id!r}: variant ids must be unique and belong to the task")
+
+    @property
+    def sub_aspect(self) -> SubAspect:
+        return SUB_ASPECT_OF_TASK[self.id]
+
+    def variant(self, variant_id: str) -> Variant:
+        for variant in self.variants:
+            if variant.id == variant_id:
+                return variant
+        raise KeyError(f"task {self.id!r} has no variant {variant_id!r}")
+
+    def __str__(self) -> str:
+        return f"{self.id.upper()[0]}.{self.id[1:]} {self.title}"
+
+
+def variants(task_id: str, *pairs: tuple[str, str]) -> tuple[Variant, ...]:
+    """Shorthand: ``variants("p6", ("enron-email-text", "text"), ...)``."""
+    return tuple(Variant(task_id, variant_id, modality) for variant_id, modality in pairs)
+
+
+def sample_id(variant: Variant, index: int) -> str:
+    return f"{variant.task_id}/{variant.id}/{index:04d}"
+
+
+def registered_tasks() -> dict[str, TaskSpec]:
+    """Every :class:`TaskSpec` defined in ``pytest_multitrust.tasks``, by id (imports the task modules)."""
+    from pytest_multitrust import tasks
+
+    found: dict[str, TaskSpec] = {}
+    for info in sorted(pkgutil.iter_modules(tasks.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{tasks.__name__}.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, TaskSpec):
+                found[value.id] = value
+    return dict(sorted(found.items(), key=lambda item: ALL_TASK_IDS.index(item[0])))
