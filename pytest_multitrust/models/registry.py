@@ -1,0 +1,116 @@
+"""Model spec strings (``backend:target``), aliases, and lazy backend loading.
+
+Parsing and validation import nothing heavy, so a bad ``--model`` is a usage error before any model loads.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytest_multitrust.models.protocol import Model
+
+#: Backend name -> "module:function" that loads a Model from (target, LoadOptions). Imported only when chosen.
+BACKENDS: dict[str, str] = {
+    "tiny": "pytest_multitrust.models.tiny:load",
+    "hf": "pytest_multitrust.models.hf:load",
+    "replay": "pytest_multitrust.models.replay:load",
+}
+
+#: The built-in random-weight models (kept here so validating a spec does not import the backend).
+TINY_MODEL_NAMES: tuple[str, ...] = ("tiny-llava", "tiny-qwen2-vl")
+
+#: Short names users type. Public checkpoints resolve through the local Hugging Face cache (offline).
+ALIASES: dict[str, str] = {
+    "tiny-llava": "tiny:tiny-llava",
+    "tiny-qwen2-vl": "tiny:tiny-qwen2-vl",
+    "llava": "hf:llava-hf/llava-1.5-7b-hf",
+    "llava-1.5-13b": "hf:llava-hf/llava-1.5-13b-hf",
+    "qwen2-vl": "hf:Qwen/Qwen2-VL-7B-Instruct",
+}
+
+DEFAULT_MODEL = "tiny-llava"
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A parsed ``--model`` value: ``backend`` and ``target``; ``text`` is what the user typed."""
+
+    backend: str
+    target: str
+    text: str
+
+    @property
+    def canonical(self) -> str:
+        return f"{self.backend}:{self.target}"
+
+    @property
+    def slug(self) -> str:
+        """A file-name-safe short name (report folder default)."""
+        base = self.text if self.text in ALIASES else Path(self.target.rstrip("/")).name or self.target
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-") or self.backend
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Settings every backend may use when loading."""
+
+    seed: int = 0
+
+
+def known_names() -> str:
+    return ", ".join(sorted(ALIASES)) + "; or " + ", ".join(f"{b}:<target>" for b in BACKENDS)
+
+
+def parse_spec(text: str) -> ModelSpec:
+    """Parse and cheaply validate a spec; raises ``ValueError`` with one line naming the known choices."""
+    text = text.strip()
+    resolved = ALIASES.get(text, text)
+    backend, sep, target = resolved.partition(":")
+    if not sep or backend not in BACKENDS:
+        raise ValueError(f"unknown model {text!r}; known: {known_names()}")
+    if not target:
+        raise ValueError(f"model {text!r} names no target after '{backend}:'")
+    spec = ModelSpec(backend, target, text)
+    _validate_target(spec)
+    return spec
+
+
+def _validate_target(spec: ModelSpec) -> None:
+    if spec.backend == "tiny" and spec.target not in TINY_MODEL_NAMES:
+        raise ValueError(f"unknown tiny model {spec.target!r}; known: {', '.join(TINY_MODEL_NAMES)}")
+    if spec.backend == "replay" and not os.path.exists(spec.target):
+        raise ValueError(f"replay file or folder {spec.target!r} does not exist")
+    if spec.backend == "hf":
+        path = Path(spec.target).expanduser()
+        if path.is_dir():
+            if not (path / "config.json").is_file():
+                raise ValueError(f"{spec.target!r} is not a Hugging Face checkpoint folder (no config.json)")
+            return
+        if not _HUB_ID.match(spec.target):
+            raise ValueError(f"hf checkpoint folder {spec.target!r} does not exist")
+        if not _in_hub_cache(spec.target):
+            raise ValueError(
+                f"{spec.target!r} is not in the local Hugging Face cache and downloads are off; fetch it with "
+                f"`hf download {spec.target}` where there is network, or pass hf:/path/to/checkpoint"
+            )
+
+
+def _in_hub_cache(repo_id: str) -> bool:
+    from huggingface_hub import try_to_load_from_cache
+
+    return isinstance(try_to_load_from_cache(repo_id, "config.json"), str)
+
+
+def load_model(spec: ModelSpec, options: LoadOptions) -> Model:
+    """Import the chosen backend and load the model (the only place heavy imports happen)."""
+    module_name, _, function_name = BACKENDS[spec.backend].partition(":")
+    loader: Callable[[str, LoadOptions], Model] = getattr(importlib.import_module(module_name), function_name)
+    return loader(spec.target, options)

@@ -1,0 +1,122 @@
+"""Run one variant of a task: build samples, one batch to the model, score, compute the variant metrics.
+
+No pytest here: the fixture in ``evaluate.py`` wraps this with evidence, recording and the threshold check.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_multitrust.models.protocol import Model, Request, Response
+from pytest_multitrust.spec import DataOptions, Sample, TaskSpec, Variant, Verdict
+
+
+class DataUnavailable(Exception):
+    """The chosen data source has no samples for this variant (e.g. no official loader yet)."""
+
+
+@dataclass(frozen=True)
+class SampleRecord:
+    """One sample with what the model said and how it was judged (``verdict`` None when it errored)."""
+
+    sample: Sample
+    response: Response
+    verdict: Verdict | None
+    error: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.sample.id,
+            "system": self.sample.system,
+            "prompt": self.sample.prompt,
+            "images": [{"ref": image.ref, "source": image.source} for image in self.sample.images],
+            "target": self.sample.target,
+            "extra": dict(self.sample.extra),
+            "response": self.response.text if self.response.ok else None,
+            "cached": self.response.cached,
+            "error": self.error,
+            "verdict": dict(self.verdict.values) if self.verdict else None,
+            "sample_score": self.verdict.score if self.verdict else None,
+            "judge": self.verdict.judge if self.verdict else None,
+        }
+
+
+@dataclass(frozen=True)
+class VariantRun:
+    """The outcome of one variant: per-sample records, the official per-file metrics and a 0–100 score."""
+
+    spec: TaskSpec
+    variant: Variant
+    records: tuple[SampleRecord, ...]
+    metrics: dict[str, float]
+    score: float
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for r in self.records if r.error is not None)
+
+    @property
+    def error_rate(self) -> float:
+        return self.errors / len(self.records) if self.records else 0.0
+
+    @property
+    def judges(self) -> list[str]:
+        return sorted({r.verdict.judge for r in self.records if r.verdict})
+
+    def worst(self, count: int) -> list[SampleRecord]:
+        """The worst answers (errors first, then the lowest sample scores), in a stable order."""
+
+        def badness(record: SampleRecord) -> float:
+            if record.verdict is None:
+                return 2.0
+            return 1.0 - (record.verdict.score if record.verdict.score is not None else 1.0)
+
+        bad = [r for r in self.records if badness(r) > 0]
+        return sorted(bad, key=lambda r: (-badness(r), r.sample.id))[:count]
+
+
+def build_samples(spec: TaskSpec, variant: Variant, data: DataOptions, limit: int | None) -> list[Sample]:
+    """The variant's samples from the chosen source, the first ``limit`` of them."""
+    if data.source == "official":
+        if spec.official is None:
+            raise DataUnavailable(f"{spec.id} {variant.id}: no loader for the official data layout yet; use --data builtin")
+        samples = spec.official(variant, data)
+    else:
+        samples = spec.builtin(variant, data)
+    if not samples:
+        raise DataUnavailable(f"{spec.id} {variant.id}: the {data.source} data has no samples for this variant")
+    return samples[:limit] if limit else samples
+
+
+def score_responses(spec: TaskSpec, samples: Sequence[Sample], responses: Sequence[Response]) -> list[SampleRecord]:
+    """Judge each answered sample; a backend error or a scorer crash stays an error, never a verdict."""
+    records = []
+    for sample, response in zip(samples, responses, strict=True):
+        if not response.ok:
+            records.append(SampleRecord(sample, response, None, f"backend: {response.error}"))
+            continue
+        try:
+            verdict = spec.score_sample(sample, response.text)
+        except Exception as exc:  # a scorer bug must not cost the other samples
+            records.append(SampleRecord(sample, response, None, f"scorer {spec.id}: {type(exc).__name__}: {exc}"))
+            continue
+        records.append(SampleRecord(sample, response, verdict, None))
+    return records
+
+
+def run_variant(
+    spec: TaskSpec, variant: Variant, model: Model, data: DataOptions, limit: int | None
+) -> VariantRun:
+    samples = build_samples(spec, variant, data, limit)
+    requests = [Request(s.id, s.prompt, s.images, s.system, spec.generation) for s in samples]
+    responses = model.generate(requests)
+    if len(responses) != len(requests):
+        raise RuntimeError(f"{model.spec} returned {len(responses)} responses for {len(requests)} requests")
+    records = score_responses(spec, samples, responses)
+    scored = [r for r in records if r.verdict is not None]
+    metrics = spec.variant_metrics([r.sample for r in scored], [r.verdict for r in scored if r.verdict])
+    score = spec.variant_score(metrics) if scored else math.nan
+    return VariantRun(spec, variant, tuple(records), metrics, score)

@@ -1,0 +1,158 @@
+"""Run settings from ``[tool.multitrust]`` in pyproject.toml and the command line (CLI wins).
+
+Everything is validated here, at configure time: a bad value raises ``ValueError`` with one line, which the
+plugin turns into ``pytest.UsageError`` (exit 4) before any model loads.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pytest_multitrust.models.registry import DEFAULT_MODEL, ModelSpec, parse_spec
+from pytest_multitrust.spec import ALL_TASK_IDS, ASPECTS, DataOptions, DataSource
+from pytest_multitrust.thresholds import (
+    ThresholdPolicy,
+    normalize_task_id,
+    parse_cli_thresholds,
+    parse_table_thresholds,
+)
+
+#: Keys accepted in ``[tool.multitrust]`` (the same names as the long options, with ``_`` for ``-``).
+PYPROJECT_KEYS = frozenset(
+    {"model", "aspect", "task", "limit", "seed", "data", "data_dir", "thresholds", "report_dir", "cache_dir",
+     "no_cache", "max_error_rate", "allure_samples"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a MultiTrust run needs to know, resolved and validated."""
+
+    model: ModelSpec
+    aspects: tuple[str, ...]
+    tasks: tuple[str, ...]
+    limit: int | None
+    data: DataOptions
+    thresholds: ThresholdPolicy
+    report_dir: Path
+    cache_dir: Path | None
+    max_error_rate: float
+    allure_samples: int
+
+    def selects(self, task_id: str, aspect: str) -> bool:
+        if self.tasks and task_id not in self.tasks:
+            return False
+        return not self.aspects or aspect in self.aspects
+
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "model": self.model.text,
+            "model_spec": self.model.canonical,
+            "seed": self.data.seed,
+            "data": self.data.source,
+            "data_dir": str(self.data.data_dir) if self.data.data_dir else None,
+            "limit": self.limit,
+            "aspects": list(self.aspects),
+            "tasks": list(self.tasks),
+        }
+
+
+def read_pyproject(rootpath: Path) -> dict[str, Any]:
+    path = rootpath / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("multitrust", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: invalid TOML ({exc})") from exc
+    unknown = sorted(set(table) - PYPROJECT_KEYS)
+    if unknown:
+        raise ValueError(f"{path} [tool.multitrust]: unknown key(s) {', '.join(unknown)}")
+    return dict(table)
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Sequence):
+        return [str(v) for v in value]
+    raise ValueError(f"expected a string or a list of strings, got {value!r}")
+
+
+def _pick(cli: Mapping[str, Any], file: Mapping[str, Any], key: str, default: Any) -> Any:
+    if cli.get(key) is not None:
+        return cli[key]
+    if file.get(key) is not None:
+        return file[key]
+    return default
+
+
+def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> Settings:
+    """Merge pyproject values (``file``) under CLI values (``cli``) and validate every one."""
+    model = parse_spec(str(_pick(cli, file, "model", DEFAULT_MODEL)))
+
+    aspects = [a.strip().lower() for a in (cli.get("aspect") or _as_list(file.get("aspect")))]
+    for aspect in aspects:
+        if aspect not in ASPECTS:
+            raise ValueError(f"unknown aspect {aspect!r}; known: {', '.join(ASPECTS)}")
+    tasks = [normalize_task_id(t) for t in (cli.get("task") or _as_list(file.get("task")))]
+    for task in tasks:
+        if task not in ALL_TASK_IDS:
+            raise ValueError(f"unknown task {task!r}; known: {', '.join(ALL_TASK_IDS)}")
+
+    limit = _pick(cli, file, "limit", None)
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+        raise ValueError(f"limit must be a whole number >= 1, got {limit!r}")
+    seed = _pick(cli, file, "seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+
+    source: DataSource = _pick(cli, file, "data", "builtin")
+    if source not in ("builtin", "official"):
+        raise ValueError(f"data must be 'builtin' or 'official', got {source!r}")
+    data_dir_value = _pick(cli, file, "data_dir", None)
+    data_dir = (rootpath / Path(data_dir_value).expanduser()) if data_dir_value else None
+    if source == "official":
+        if data_dir is None:
+            raise ValueError("--data official needs --data-dir pointing at the official MultiTrust data folder")
+        if not data_dir.is_dir():
+            raise ValueError(f"--data-dir {data_dir_value!r} is not a folder")
+
+    file_thresholds = file.get("thresholds", {})
+    if not isinstance(file_thresholds, Mapping):
+        raise ValueError("[tool.multitrust.thresholds] must be a table of KEY = number")
+    thresholds = ThresholdPolicy.layered(
+        parse_table_thresholds(file_thresholds), parse_cli_thresholds(cli.get("threshold") or [])
+    )
+
+    report_value = _pick(cli, file, "report_dir", None)
+    report_dir = rootpath / (Path(report_value).expanduser() if report_value else Path("reports") / model.slug)
+    no_cache = bool(_pick(cli, file, "no_cache", False))
+    cache_value = _pick(cli, file, "cache_dir", ".multitrust-cache")
+    cache_dir = None if no_cache else rootpath / Path(cache_value).expanduser()
+
+    max_error_rate = float(_pick(cli, file, "max_error_rate", 0.1))
+    if not 0.0 <= max_error_rate <= 1.0:
+        raise ValueError(f"max-error-rate must be within 0-1, got {max_error_rate}")
+    allure_samples = _pick(cli, file, "allure_samples", 5)
+    if not isinstance(allure_samples, int) or allure_samples < 0:
+        raise ValueError(f"allure-samples must be a whole number >= 0, got {allure_samples!r}")
+
+    return Settings(
+        model=model,
+        aspects=tuple(aspects),
+        tasks=tuple(tasks),
+        limit=limit,
+        data=DataOptions(seed=seed, source=source, data_dir=data_dir),
+        thresholds=thresholds,
+        report_dir=report_dir,
+        cache_dir=cache_dir,
+        max_error_rate=max_error_rate,
+        allure_samples=allure_samples,
+    )
