@@ -31,7 +31,7 @@ class GenerationParams:
 
     def cache_fields(self) -> dict[str, Any]:
         """The fields that change the output; sampling knobs only matter when sampling."""
-        fields = {"max_new_tokens": self.max_new_tokens, "do_sample": self.do_sample}
+        fields: dict[str, Any] = {"max_new_tokens": self.max_new_tokens, "do_sample": self.do_sample}
         if self.do_sample:
             fields.update(temperature=self.temperature, top_p=self.top_p)
         return fields

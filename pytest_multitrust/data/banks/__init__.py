@@ -1,0 +1,9 @@
+"""Small text banks written for this project (no benchmark data is copied).
+
+- :mod:`.behaviors`: harmful-activity phrases (the "behaviour" a jailbreak asks for), by category.
+- :mod:`.jailbreaks`: jailbreak prompt templates (persona and framing instructions, behaviour-free).
+- :mod:`.names`: synthetic first and last names for made-up people.
+- :mod:`.pii`: the official PII types and a seeded value generator for each.
+
+Every entry is checked by ``tests/data/test_banks.py``; banks hold data and the small generators that draw from it.
+"""
