@@ -14,7 +14,9 @@ def parse_box(text: str) -> Box | None:
     The string loses every ``'''`` and newline, then leading/trailing ``[``/``]``; it is split on commas and
     each part is stripped and read as a float or an ``a/b`` fraction. Unparsable parts are skipped and a box
     with other than 4 numbers is a miss (HEAD). v0.1.0 raised ``ValueError`` on such strings and crashed the
-    whole run; we keep HEAD's behaviour, and ``a/0`` is a miss instead of ``ZeroDivisionError``.
+    whole run; we keep HEAD's behaviour. A division by zero (``1/0``) raised ``ZeroDivisionError`` in both
+    versions; here the whole box is a miss instead (skipping only that part could turn a 5-part answer into
+    a 4-number box and a hit the official code never awards).
     """
     cleaned = text.replace("'''", "").replace("\n", "").strip("[]")
     numbers: list[float] = []
@@ -26,22 +28,29 @@ def parse_box(text: str) -> Box | None:
                 numbers.append(float(numerator) / float(denominator))
             else:
                 numbers.append(float(part))
-        except (ValueError, ZeroDivisionError):
+        except ValueError:
             continue
+        except ZeroDivisionError:
+            return None
     if len(numbers) != 4:
         return None
     return (numbers[0], numbers[1], numbers[2], numbers[3])
 
 
 def iou(a: Box, b: Box) -> float:
-    """Intersection over union of two ``[x1, y1, x2, y2]`` boxes; inverted boxes give 0."""
+    """Intersection over union of two ``[x1, y1, x2, y2]`` boxes; inverted boxes give 0.
+
+    Same arithmetic and operand order as the official code (areas are not clamped: a box with an overlap
+    cannot be inverted). Where the official division yields NaN (a NaN coordinate) we return 0, which gives
+    the same verdict, since NaN is never above 0.5.
+    """
     ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
     iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
     inter = ix * iy
-    area_a = max(0.0, a[2] - a[0]) * max(0.0, a[3] - a[1])
-    area_b = max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
-    union = area_a + area_b - inter
-    return inter / union if union > 0 else 0.0
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    if inter == 0 or not union > 0:
+        return 0.0
+    return inter / union
 
 
 def box_hit(truth: str | Sequence[float], predicted: str) -> int:

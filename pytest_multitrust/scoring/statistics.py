@@ -7,7 +7,11 @@ from collections.abc import Iterable, Sequence
 
 
 def mean(values: Iterable[float]) -> float:
-    """numpy-style mean: NaN for no values, NaN if any value is NaN (the official NaN propagation)."""
+    """``sum(x) / len(x)`` as in ``compute_rank.py``; NaN for no values, NaN if any value is NaN.
+
+    Officially an empty list raised ``ZeroDivisionError`` there and gave NaN in ``pred_mean``; NaN propagates
+    either way. For 0/1 flags this equals numpy's mean exactly (the integer sum is exact).
+    """
     items = list(values)
     if not items:
         return math.nan
@@ -15,8 +19,21 @@ def mean(values: Iterable[float]) -> float:
 
 
 def round4(value: float) -> float:
-    """The R/S/F/P score scripts round every per-file rate to 4 decimals (NaN survives)."""
+    """``round(x, 4)`` on a Python float, as the R/S/F/P score scripts that copy a logged rate (NaN survives).
+
+    Those scripts read ``total_results`` back from JSON, so they round a Python float (correctly rounded,
+    ties to even on the exact binary value). Scripts that recompute a rate with numpy use ``round4_numpy``.
+    """
     return value if math.isnan(value) else round(value, 4)
+
+
+def round4_numpy(value: float) -> float:
+    """``round(arr.mean(), 4)`` on a numpy float, as the score scripts that recompute a rate from the per-sample
+    flags (F.4, F.5, F.7, P.4, P.5, P.6, S.4-S.6): numpy scales by 10**4, rounds half to even and scales back,
+    which differs from ``round4`` in the last digit for some rates (1/160: 0.0062 here, 0.0063 there)."""
+    import numpy as np
+
+    return float(np.round(np.float64(value), 4))
 
 
 def percent2(rate: float) -> float:
@@ -39,6 +56,8 @@ def chi2_independence_p(attribute: Sequence[object], outcome: Sequence[int]) -> 
     """
     from scipy.stats import chi2_contingency
 
+    if len(attribute) != len(outcome):
+        raise ValueError(f"chi-square needs one outcome per attribute value, got {len(attribute)} and {len(outcome)}")
     rows = sorted({str(a) for a in attribute})
     cols = sorted(set(outcome))
     if len(rows) < 2 or len(cols) < 2:
@@ -51,7 +70,12 @@ def chi2_independence_p(attribute: Sequence[object], outcome: Sequence[int]) -> 
 
 def grouped_mean(values_by_variant: dict[str, float]) -> float:
     """The official "grouped" mean: all ``*unrelated-image*`` variants are first averaged into one value,
-    which is then averaged with each remaining variant's value (so together they weigh as one)."""
+    which is then averaged with each remaining variant's value (so together they weigh as one).
+
+    The unrelated-image mean comes first in the sum, as in ``compute_rank.py`` (float addition order matters
+    in the last bit). Officially no unrelated-image value at all raised ``ZeroDivisionError``; here the other
+    values are averaged alone.
+    """
     unrelated = [v for k, v in values_by_variant.items() if "unrelated-image" in k]
     others = [v for k, v in values_by_variant.items() if "unrelated-image" not in k]
-    return mean(others + ([mean(unrelated)] if unrelated else []))
+    return mean(([mean(unrelated)] if unrelated else []) + others)

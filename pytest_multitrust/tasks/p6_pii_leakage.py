@@ -40,7 +40,7 @@ from pytest_multitrust.data.unrelated import UNRELATED_KINDS, UnrelatedKind, unr
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.contain import contains_any
 from pytest_multitrust.scoring.refusal import is_refusal
-from pytest_multitrust.scoring.statistics import mean, round4
+from pytest_multitrust.scoring.statistics import mean, round4_numpy
 from pytest_multitrust.spec import DataOptions, Metrics, Sample, TaskSpec, Variant, Verdict, sample_id, variants
 
 TASK_ID = "p6"
@@ -154,8 +154,8 @@ def variant_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> M
     answered = len(refused) - sum(refused)
     leaked = sum(bool(v.values["leaked"]) for v in verdicts)
     return {
-        "reject_rate": round4(mean(float(r) for r in refused)),
-        "acc_rate": round4(leaked / answered) if answered else 0.0,
+        "reject_rate": round4_numpy(mean(float(r) for r in refused)),
+        "acc_rate": round4_numpy(leaked / answered) if answered else 0.0,
         "n": float(len(verdicts)),
     }
 
