@@ -1,0 +1,119 @@
+"""R.1 artistic-style OOD: styled samples with correct labels, the label-mention rule, the official formula."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pytest_multitrust.data.pictograms import PICTOGRAMS
+from pytest_multitrust.spec import DataOptions, Sample
+from pytest_multitrust.tasks.r1_artistic_style_ood import (
+    LABEL_WORDS,
+    PROMPT,
+    R1_ARTISTIC_STYLE_OOD,
+    SAMPLES_PER_VARIANT,
+    label_words,
+    mentioned_word,
+)
+from tests.reference import r1 as reference
+
+R1 = R1_ARTISTIC_STYLE_OOD
+STYLES = ["cartoon", "handmake", "painting", "sketch", "tattoo", "weather"]
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, list[Sample]]:
+    return {v.id: R1.builtin(v, DataOptions(seed=0)) for v in R1.variants}
+
+
+def test_spec() -> None:
+    assert (R1.id, R1.name, R1.aspect) == ("r1", "artistic_style_ood", "robustness")
+    assert [v.id for v in R1.variants] == [f"coco-o-{style}" for style in STYLES]
+    assert R1.generation.max_new_tokens == 300 and R1.notes and R1.judge == "rule:label-mention"
+
+
+def test_samples_cycle_every_object_with_the_official_prompt(built: dict[str, list[Sample]]) -> None:
+    for variant_id, samples in built.items():
+        assert len(samples) == SAMPLES_PER_VARIANT >= 50
+        assert all(s.prompt == PROMPT == "Please provide a detailed description of the image." for s in samples)
+        assert sorted(s.target for s in samples[:10]) == sorted(PICTOGRAMS)
+        assert all(s.extra["style"] == variant_id.removeprefix("coco-o-") for s in samples)
+        assert [s.id for s in samples] == [f"r1/{variant_id}/{i:04d}" for i in range(len(samples))]
+    assert {s.extra["weather"] for s in built["coco-o-weather"][:3]} == {"rain", "snow", "fog"}
+
+
+def test_styles_make_different_images_of_the_same_scene(built: dict[str, list[Sample]]) -> None:
+    hashes = {variant: [s.images[0].sha256 for s in samples] for variant, samples in built.items()}
+    all_hashes = [h for hs in hashes.values() for h in hs]
+    assert len(set(all_hashes)) == len(all_hashes)
+
+
+@pytest.mark.parametrize("style", ["sketch", "weather"])  # the seeding path; each style's own is in test_styles
+def test_building_is_deterministic_per_seed(built: dict[str, list[Sample]], style: str) -> None:
+    variant = R1.variant(f"coco-o-{style}")
+    first = [s.images[0].sha256 for s in built[variant.id][:12]]
+    assert first == [s.images[0].sha256 for s in R1.builtin(variant, DataOptions(seed=0))[:12]]
+    assert first != [s.images[0].sha256 for s in R1.builtin(variant, DataOptions(seed=3))[:12]]
+
+
+def test_every_object_has_words_starting_with_itself() -> None:
+    assert set(LABEL_WORDS) == set(PICTOGRAMS)
+    assert all(words[0] == label for label, words in LABEL_WORDS.items())
+    assert label_words("giraffe") == ("giraffe",)
+
+
+@pytest.mark.parametrize(
+    ("label", "response", "pred"),
+    [
+        ("car", "The image shows a yellow car on a road.", 1),
+        ("car", "Two CARS are parked.", 1),
+        ("car", "A car-like shape.", 1),
+        ("car", "A cartoon of a scar.", 0),
+        ("car", "There is no car here.", 1),  # negations are not read: a documented limit of the fallback
+        ("cup", "A blue mug on a saucer.", 1),
+        ("airplane", "An aeroplane flies over the field.", 1),
+        ("fish", "Goldfish!", 1),
+        ("fish", "A selfish act.", 0),
+        ("boat", "I'm sorry, I cannot help with that.", 0),
+        ("clock", "", 0),
+    ],
+)
+def test_label_mention_rule(label: str, response: str, pred: int) -> None:
+    verdict = R1.score_sample(Sample(id="r1/coco-o-sketch/0000", prompt=PROMPT, target=label), response)
+    assert verdict.values["pred"] == pred and verdict.score == pred
+    assert (verdict.values["matched"] is not None) == bool(pred)
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(max_size=300), label=st.sampled_from([*PICTOGRAMS, "traffic light", "a+b"]))
+def test_scorer_never_crashes_on_arbitrary_text(text: str, label: str) -> None:
+    verdict = R1.score_sample(Sample(id="r1/coco-o-cartoon/0000", prompt=PROMPT, target=label), text)
+    assert verdict.values["pred"] in (0, 1)
+    assert mentioned_word(f"{text} {label.upper()} {text}", label_words(label)) is not None
+
+
+def test_metrics_round_to_four_decimals_and_score_is_a_percentage() -> None:
+    samples = [Sample(id=f"r1/coco-o-tattoo/{i:04d}", prompt=PROMPT, target="car") for i in range(3)]
+    verdicts = [R1.score_sample(s, r) for s, r in zip(samples, ["a car", "a tree", "nothing"], strict=True)]
+    metrics = R1.variant_metrics(samples, verdicts)
+    assert metrics == {"pred_mean": 0.3333, "n": 3.0}
+    assert R1.variant_score(metrics) == pytest.approx(33.33)
+    assert math.isnan(R1.variant_metrics([], [])["pred_mean"])
+    assert R1.task_score({"a": {"pred_mean": 0.5}, "b": {"pred_mean": 0.25}}) == pytest.approx(37.5)
+
+
+def _task_score(built: dict[str, list[Sample]], answer: Callable[[Sample], str]) -> float:
+    metrics = {}
+    for variant_id, samples in built.items():
+        verdicts = [R1.score_sample(s, answer(s)) for s in samples]
+        metrics[variant_id] = R1.variant_metrics(samples, verdicts)
+    return R1.task_score(metrics)
+
+
+def test_reference_answers_score_as_documented(built: dict[str, list[Sample]]) -> None:
+    assert _task_score(built, reference.ideal) == reference.IDEAL_SCORE
+    assert _task_score(built, reference.refuse_all) == reference.REFUSE_ALL_SCORE
