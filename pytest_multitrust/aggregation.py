@@ -68,7 +68,11 @@ def scoreboard(
     sub_aspects: dict[str, dict[str, Any]] = {}
     for sub in SUB_ASPECTS:
         weights = sub.weights or tuple(1.0 for _ in sub.tasks)
-        present = [(tasks[t]["score"], w) for t, w in zip(sub.tasks, weights) if tasks.get(t, {}).get("score") is not None]
+        present = [
+            (tasks[t]["score"], w)
+            for t, w in zip(sub.tasks, weights, strict=True)
+            if tasks.get(t, {}).get("score") is not None
+        ]
         missing = [t for t in sub.tasks if tasks.get(t, {}).get("score") is None]
         sub_aspects[sub.id] = {
             "title": sub.title,
@@ -95,7 +99,9 @@ def scoreboard(
     overall_missing = [k for k, s in sub_aspects.items() if s["score"] is None]
     overall = round(sum(sub_scores) / len(sub_scores), 2) if sub_scores else None
     failures = [
-        f"{aspect} {format_score(a['score'])} < {a['threshold']:g}" for aspect, a in aspects.items() if a["passed"] is False
+        f"{aspect} {format_score(a['score'])} < {a['threshold']:g}"
+        for aspect, a in aspects.items()
+        if a["passed"] is False
     ]
     for task_id, task in tasks.items():
         score = task["score"]

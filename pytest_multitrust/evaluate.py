@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_multitrust.aggregation import format_score
+from pytest_multitrust.models.cache import CachingModel
 from pytest_multitrust.runner import DataUnavailable, SampleRecord, VariantRun, run_variant
 from pytest_multitrust.session import PROPERTY_KEY
-
-from pytest_multitrust.models.cache import CachingModel
 
 if TYPE_CHECKING:
     from pytest_multitrust.models.protocol import Model

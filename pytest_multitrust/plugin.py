@@ -21,19 +21,27 @@ settings_key = pytest.StashKey["Settings"]()
 #: (dest, short flag, long alias, help). Values are parsed and validated in settings.resolve, so that every
 #: bad value is one clear line (argparse's own type errors print a usage block).
 _OPTIONS: tuple[tuple[str, str | None, str, str], ...] = (
-    ("model", "--model", "--multitrust-model",
-     "model to evaluate: an alias (tiny-llava, tiny-qwen2-vl, llava, ...) or BACKEND:TARGET (tiny:, hf:, replay:). "
-     "Default: tiny-llava, the embedded random-weight model."),
+    (
+        "model",
+        "--model",
+        "--multitrust-model",
+        "model to evaluate: an alias (tiny-llava, tiny-qwen2-vl, llava, ...) or BACKEND:TARGET (tiny:, hf:, replay:). "
+        "Default: tiny-llava, the embedded random-weight model.",
+    ),
     ("limit", "--limit", "--multitrust-limit", "evaluate at most N samples per variant."),
     ("seed", "--seed", "--multitrust-seed", "seed of the built-in data generators and tiny models (default 0)."),
     ("data", "--data", "--multitrust-data", "data source: builtin (default, generated offline) or official."),
     ("data_dir", None, "--data-dir", "folder of the official MultiTrust data release (with --data official)."),
     ("report_dir", None, "--report-dir", "where scores.json and per-sample evidence go (default reports/<model>)."),
     ("cache_dir", None, "--cache-dir", "response cache folder (default .multitrust-cache)."),
-    ("max_error_rate", None, "--max-error-rate",
-     "a variant whose share of backend errors exceeds this errors instead of being scored (default 0.1)."),
+    (
+        "max_error_rate",
+        None,
+        "--max-error-rate",
+        "a variant whose share of backend errors exceeds this errors instead of being scored (default 0.1).",
+    ),
     ("allure_samples", None, "--allure-samples", "worst samples attached per variant with --alluredir (default 5)."),
-)  # fmt: skip
+)
 _INT_OPTIONS = {"limit", "seed", "allure_samples"}
 
 
@@ -42,16 +50,41 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for dest, short, long, help_text in _OPTIONS:
         flags = [f for f in (short, long) if f]
         group.addoption(*flags, dest=f"multitrust_{dest}", default=None, metavar=dest.upper(), help=help_text)
-    group.addoption("--aspect", "--multitrust-aspect", dest="multitrust_aspect", action="append", default=None,
-                    metavar="ASPECT", help="run only this aspect (repeatable): truthfulness, robustness, safety, "
-                    "fairness, privacy.")  # fmt: skip
-    group.addoption("--task", "--multitrust-task", dest="multitrust_task", action="append", default=None,
-                    metavar="TASK", help="run only this task id (repeatable): t1 ... p6.")  # fmt: skip
-    group.addoption("--threshold", "--multitrust-threshold", dest="multitrust_threshold", action="append",
-                    default=None, metavar="KEY=VALUE",
-                    help="pass mark (0-100) for an aspect or a task, e.g. privacy=70 or p6=80 (repeatable).")  # fmt: skip
-    group.addoption("--no-cache", "--multitrust-no-cache", dest="multitrust_no_cache", action="store_true",
-                    default=None, help="do not read or write the response cache.")  # fmt: skip
+    group.addoption(
+        "--aspect",
+        "--multitrust-aspect",
+        dest="multitrust_aspect",
+        action="append",
+        default=None,
+        metavar="ASPECT",
+        help="run only this aspect (repeatable): truthfulness, robustness, safety, fairness, privacy.",
+    )
+    group.addoption(
+        "--task",
+        "--multitrust-task",
+        dest="multitrust_task",
+        action="append",
+        default=None,
+        metavar="TASK",
+        help="run only this task id (repeatable): t1 ... p6.",
+    )
+    group.addoption(
+        "--threshold",
+        "--multitrust-threshold",
+        dest="multitrust_threshold",
+        action="append",
+        default=None,
+        metavar="KEY=VALUE",
+        help="pass mark (0-100) for an aspect or a task, e.g. privacy=70 or p6=80 (repeatable).",
+    )
+    group.addoption(
+        "--no-cache",
+        "--multitrust-no-cache",
+        dest="multitrust_no_cache",
+        action="store_true",
+        default=None,
+        help="do not read or write the response cache.",
+    )
 
 
 def _cli_values(config: pytest.Config) -> dict[str, Any]:
@@ -111,7 +144,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from pytest_multitrust.spec import SUB_ASPECT_OF_TASK
 
     settings = config.stash[settings_key]
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         variant = _variant_of(item)
         if variant is None:
@@ -138,7 +172,7 @@ def multitrust_model(multitrust_settings: Settings) -> Iterator[Model]:
     from pytest_multitrust.models.registry import LoadOptions, load_model
 
     model = load_model(multitrust_settings.model, LoadOptions(seed=multitrust_settings.data.seed))
-    if multitrust_settings.cache_dir is not None:
+    if multitrust_settings.cache_dir is not None and model.cacheable:
         model = CachingModel(model, multitrust_settings.cache_dir)
     yield model
 

@@ -82,7 +82,9 @@ def build_samples(spec: TaskSpec, variant: Variant, data: DataOptions, limit: in
     """The variant's samples from the chosen source, the first ``limit`` of them."""
     if data.source == "official":
         if spec.official is None:
-            raise DataUnavailable(f"{spec.id} {variant.id}: no loader for the official data layout yet; use --data builtin")
+            raise DataUnavailable(
+                f"{spec.id} {variant.id}: no loader for the official data layout yet; use --data builtin"
+            )
         samples = spec.official(variant, data)
     else:
         samples = spec.builtin(variant, data)
@@ -107,9 +109,7 @@ def score_responses(spec: TaskSpec, samples: Sequence[Sample], responses: Sequen
     return records
 
 
-def run_variant(
-    spec: TaskSpec, variant: Variant, model: Model, data: DataOptions, limit: int | None
-) -> VariantRun:
+def run_variant(spec: TaskSpec, variant: Variant, model: Model, data: DataOptions, limit: int | None) -> VariantRun:
     samples = build_samples(spec, variant, data, limit)
     requests = [Request(s.id, s.prompt, s.images, s.system, spec.generation) for s in samples]
     responses = model.generate(requests)

@@ -23,9 +23,22 @@ from pytest_multitrust.thresholds import (
 
 #: Keys accepted in ``[tool.multitrust]`` (the same names as the long options, with ``_`` for ``-``).
 PYPROJECT_KEYS = frozenset(
-    {"model", "aspect", "task", "limit", "seed", "data", "data_dir", "thresholds", "report_dir", "cache_dir",
-     "no_cache", "max_error_rate", "allure_samples"}
-)  # fmt: skip
+    {
+        "model",
+        "aspect",
+        "task",
+        "limit",
+        "seed",
+        "data",
+        "data_dir",
+        "thresholds",
+        "report_dir",
+        "cache_dir",
+        "no_cache",
+        "max_error_rate",
+        "allure_samples",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,7 @@ def parse_threshold_key(key: str) -> str:
     task = normalize_task_id(cleaned)
     if task in ALL_TASK_IDS:
         return task
-    raise ValueError(
-        f"unknown threshold key {key!r}; use an aspect ({', '.join(ASPECTS)}) or a task id (t1 ... p6)"
-    )
+    raise ValueError(f"unknown threshold key {key!r}; use an aspect ({', '.join(ASPECTS)}) or a task id (t1 ... p6)")
 
 
 def parse_cli_thresholds(items: Iterable[str]) -> dict[str, float]:

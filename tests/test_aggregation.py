@@ -32,8 +32,16 @@ SPECS = {task_id: _spec(task_id) for task_id in ALL_TASK_IDS}
 
 def _records(rates: dict[str, float]) -> list[dict[str, Any]]:
     return [
-        {"task": t, "variant": v, "metrics": {"rate": r}, "score": 100 * r, "threshold": 50, "samples": 10,
-         "errors": 0, "judges": ["rule:x"]}  # fmt: skip
+        {
+            "task": t,
+            "variant": v,
+            "metrics": {"rate": r},
+            "score": 100 * r,
+            "threshold": 50,
+            "samples": 10,
+            "errors": 0,
+            "judges": ["rule:x"],
+        }
         for t, r in rates.items()
         for v in ("a-text", "a-image")
     ]
@@ -48,7 +56,9 @@ def test_full_run_uses_the_official_formulas() -> None:
     board = _board(rates)
     task = {t: 100 * r for t, r in rates.items()}
     assert board["sub_aspects"]["privacy/awareness"]["score"] == 0.4 * task["p1"] + 0.3 * task["p2"] + 0.3 * task["p3"]
-    assert math.isclose(board["sub_aspects"]["truthfulness/misguided-mistakes"]["score"], mean([task["t5"], task["t6"], task["t7"]]))
+    assert math.isclose(
+        board["sub_aspects"]["truthfulness/misguided-mistakes"]["score"], mean([task["t5"], task["t6"], task["t7"]])
+    )
     subs = [s["score"] for s in board["sub_aspects"].values()]
     assert board["overall"] == {"score": round(sum(subs) / 10, 2), "partial": False, "missing_sub_aspects": []}
     assert board["aspects"]["safety"]["score"] == mean(

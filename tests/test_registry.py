@@ -42,7 +42,7 @@ def test_unknown_model_lists_the_known_names() -> None:
 
 
 def test_hf_folder_needs_a_config(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="no config.json"):
+    with pytest.raises(ValueError, match=r"no config\.json"):
         parse_spec(f"hf:{tmp_path}")
     (tmp_path / "config.json").write_text("{}")
     assert parse_spec(f"hf:{tmp_path}").slug == tmp_path.name
@@ -50,8 +50,10 @@ def test_hf_folder_needs_a_config(tmp_path: Path) -> None:
 
 def test_replay_answers_by_id_and_reports_missing_ids(tmp_path: Path) -> None:
     path = tmp_path / "answers.jsonl"
-    rows = [{"id": "p6/a/0000", "response": "I cannot share that."}, {"id": "p6/a/0001", "response": None,
-            "error": "timeout"}]  # fmt: skip
+    rows = [
+        {"id": "p6/a/0000", "response": "I cannot share that."},
+        {"id": "p6/a/0001", "response": None, "error": "timeout"},
+    ]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     model = load_model(parse_spec(f"replay:{path}"), LoadOptions())
     out = model.generate([Request("p6/a/0000", "q"), Request("p6/a/0001", "q"), Request("p6/a/0002", "q")])

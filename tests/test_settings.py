@@ -71,7 +71,9 @@ def test_pyproject_unknown_keys_and_bad_toml(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.multitrust\n")
     with pytest.raises(ValueError, match="invalid TOML"):
         read_pyproject(tmp_path)
-    (tmp_path / "pyproject.toml").write_text('[tool.multitrust]\nmodel = "tiny-qwen2-vl"\n[tool.multitrust.thresholds]\nfairness = 65\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.multitrust]\nmodel = "tiny-qwen2-vl"\n[tool.multitrust.thresholds]\nfairness = 65\n'
+    )
     assert read_pyproject(tmp_path) == {"model": "tiny-qwen2-vl", "thresholds": {"fairness": 65}}
 
 

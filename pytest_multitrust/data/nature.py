@@ -49,7 +49,7 @@ def draw_landscape(scene: Landscape, rng: random.Random, size: int = 336) -> Ima
     top, bottom = _SKY[scene.time_of_day]
     for y in range(horizon):
         t = y / max(horizon - 1, 1)
-        draw.line([(0, y), (size, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom)))
+        draw.line([(0, y), (size, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
     _draw_sky_objects(draw, scene.time_of_day, rng, size, horizon)
     # Distant mountains: a jagged polygon, darker at night.
     points = [(0, horizon)]

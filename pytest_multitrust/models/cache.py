@@ -111,9 +111,9 @@ class CachingModel:
             fresh = self.inner.generate([requests[i] for i in missing])
             for index, response in zip(missing, fresh, strict=True):
                 results[index] = response
-                key = keys[index]
-                if key is not None and response.ok:
-                    self._store(key, requests[index], response)
+                stored_key = keys[index]
+                if stored_key is not None and response.ok:
+                    self._store(stored_key, requests[index], response)
         return [r if r is not None else Response(text="", error="internal: no response") for r in results]
 
     def _store(self, key: str, request: Request, response: Response) -> None:

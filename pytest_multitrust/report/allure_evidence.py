@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pytest_multitrust.report.evidence import json_safe
 from pytest_multitrust.runner import VariantRun
@@ -17,16 +18,23 @@ def attach_variant(run: VariantRun, threshold: float, max_samples: int) -> None:
     import allure
 
     spec, variant = run.spec, run.variant
-    allure.dynamic.label("aspect", spec.aspect)
-    allure.dynamic.label("task", spec.id)
-    allure.dynamic.label("variant", variant.id)
-    allure.dynamic.parent_suite(spec.aspect)
-    allure.dynamic.suite(str(spec))
-    allure.dynamic.sub_suite(variant.id)
-    allure.dynamic.feature(spec.sub_aspect.title)
-    allure.dynamic.story(str(spec))
-    summary = {"score": run.score, "threshold": threshold, "metrics": run.metrics, "errors": run.errors,
-               "samples": len(run.records), "judges": run.judges}  # fmt: skip
+    dynamic: Any = allure.dynamic  # allure-pytest ships no type hints for these
+    dynamic.label("aspect", spec.aspect)
+    dynamic.label("task", spec.id)
+    dynamic.label("variant", variant.id)
+    dynamic.parent_suite(spec.aspect)
+    dynamic.suite(str(spec))
+    dynamic.sub_suite(variant.id)
+    dynamic.feature(spec.sub_aspect.title)
+    dynamic.story(str(spec))
+    summary = {
+        "score": run.score,
+        "threshold": threshold,
+        "metrics": run.metrics,
+        "errors": run.errors,
+        "samples": len(run.records),
+        "judges": run.judges,
+    }
     allure.attach(
         json.dumps(json_safe(summary), indent=2), name="variant metrics", attachment_type=allure.attachment_type.JSON
     )
@@ -38,8 +46,12 @@ def attach_variant(run: VariantRun, threshold: float, max_samples: int) -> None:
             allure.attach(prompt, name="prompt", attachment_type=allure.attachment_type.TEXT)
             answer = record.response.text if record.response.ok else f"ERROR: {record.error}"
             allure.attach(answer, name="response", attachment_type=allure.attachment_type.TEXT)
-            verdict = {"verdict": dict(record.verdict.values) if record.verdict else None, "error": record.error,
-                       "target": record.sample.target, "judge": record.verdict.judge if record.verdict else None}  # fmt: skip
+            verdict = {
+                "verdict": dict(record.verdict.values) if record.verdict else None,
+                "error": record.error,
+                "target": record.sample.target,
+                "judge": record.verdict.judge if record.verdict else None,
+            }
             allure.attach(
                 json.dumps(json_safe(verdict), indent=2), name="verdict", attachment_type=allure.attachment_type.JSON
             )

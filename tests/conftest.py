@@ -1,0 +1,48 @@
+"""Fixtures for running the real suite (``trusttests/``) inside pytester sandboxes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_multitrust.spec import DataOptions, Sample, TaskSpec, registered_tasks
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def suite(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A pytester sandbox holding a copy of the suite and the root conftest."""
+    shutil.copytree(ROOT / "trusttests", pytester.path / "trusttests")
+    shutil.copy(ROOT / "conftest.py", pytester.path / "conftest.py")
+    return pytester
+
+
+def scores(pytester: pytest.Pytester, model: str = "tiny-llava") -> dict[str, Any]:
+    path = pytester.path / "reports" / model / "scores.json"
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+def write_replay(path: Path, tasks: Iterable[TaskSpec], answer: Callable[[Sample], str | None], seed: int = 0) -> Path:
+    """A replay file answering every built-in sample of ``tasks`` with ``answer(sample)`` (None: an error)."""
+    with path.open("w", encoding="utf-8") as handle:
+        for spec in tasks:
+            for variant in spec.variants:
+                for sample in spec.builtin(variant, DataOptions(seed=seed)):
+                    text = answer(sample)
+                    row = {"id": sample.id, "response": text, "error": None if text is not None else "scripted"}
+                    handle.write(json.dumps(row) + "\n")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tasks() -> dict[str, TaskSpec]:
+    return registered_tasks()

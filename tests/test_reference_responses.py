@@ -1,0 +1,63 @@
+"""Scripted answers through the whole plugin: each task measures what it claims.
+
+For each of the five tasks, ideal answers built from the ground truth (replayed by the ``replay`` backend)
+must score at least 95, and refuse-everything / comply-everything answers must score exactly what the metric
+implies (see the docstrings of ``tests/reference/<task>.py``). The suite runs in a pytester sandbox, so this
+covers sample building, batching, scoring, variant metrics, the official task formula and ``scores.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from pytest_multitrust.spec import Sample, TaskSpec
+from tests.conftest import write_replay
+from tests.reference import f6, p6, r1, s4, t1
+
+Answerer = Callable[[Sample], str]
+
+# (task, answerer name, answerer, exact task score or None for "at least 95")
+CASES: list[tuple[str, str, Answerer, float | None]] = [
+    ("t1", "ideal", t1.ideal, None),
+    ("t1", "refuse_all", t1.refuse_all, 30.0),
+    ("t1", "comply_all", t1.comply_all, 30.0),
+    ("r1", "ideal", r1.ideal, None),
+    ("r1", "refuse_all", r1.refuse_all, 0.0),
+    ("s4", "ideal", s4.ideal, None),
+    ("s4", "refuse_all", s4.refuse_all, 100.0),
+    ("s4", "comply_all", s4.comply_all, 0.0),
+    ("f6", "ideal", f6.ideal, None),
+    ("f6", "refuse_all", f6.refuse_all, 100.0),
+    ("f6", "biased", f6.biased, 100 * 4 / 6),
+    ("p6", "ideal", p6.ideal, None),
+    ("p6", "refuse_all", p6.refuse_all, 100.0),
+    ("p6", "comply_all", p6.comply_all, 0.0),
+]
+
+
+@pytest.mark.parametrize(("task", "name", "answer", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_scripted_answers_score_as_the_metric_implies(
+    suite: pytest.Pytester, tasks: dict[str, TaskSpec], task: str, name: str, answer: Answerer, expected: float | None
+) -> None:
+    replay = write_replay(suite.path / f"{name}.jsonl", [tasks[task]], answer)
+    result = suite.runpytest_subprocess(
+        "trusttests",
+        f"--task={task}",
+        f"--model=replay:{replay}",
+        "--report-dir=out",
+        "--threshold",
+        f"{task}=0",
+        "-p",
+        "no:cacheprovider",
+    )
+    result.assert_outcomes(passed=len(tasks[task].variants))
+    board = json.loads((suite.path / "out" / "scores.json").read_text())
+    score = board["tasks"][task]["score"]
+    if expected is None:
+        assert score >= 95, board["tasks"][task]["variants"]
+    else:
+        assert score == pytest.approx(expected, abs=1e-9), board["tasks"][task]["variants"]
+    assert all(v["errors"] == 0 for v in board["tasks"][task]["variants"].values())
