@@ -144,3 +144,13 @@ def test_allure_results_carry_labels_and_bounded_evidence(suite: pytest.Pytester
     assert names == ["image 0", "prompt", "response", "verdict"]
     attached = suite.path / "allure" / steps[0]["attachments"][0]["source"]
     assert attached.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_official_data_without_a_loader_skips_with_the_reason(suite: pytest.Pytester) -> None:
+    (suite.path / "official").mkdir()
+    result = suite.runpytest_subprocess("trusttests", "--task=p6", "--data=official", "--data-dir=official", "-rs")
+    result.assert_outcomes(skipped=7)
+    result.stdout.fnmatch_lines(
+        ["*p6 enron-email-text: no loader for the official data layout yet; use --data builtin*"]
+    )
+    assert not (suite.path / "reports" / "tiny-llava" / "scores.json").exists()

@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from pytest_multitrust.models.hf import HFModel, image_only_qwen2_vl_processor
+from pytest_multitrust.models.hf import HFModel
+from pytest_multitrust.models.hf_checkpoint import image_only_qwen2_vl_processor
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerFast, ProcessorMixin

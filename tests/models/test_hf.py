@@ -15,7 +15,8 @@ import torch
 from PIL import Image
 
 from pytest_multitrust.data.images import ImageRef
-from pytest_multitrust.models.hf import HFModel, checkpoint_digest, state_dict_digest
+from pytest_multitrust.models.hf import HFModel
+from pytest_multitrust.models.hf_checkpoint import checkpoint_digest, state_dict_digest
 from pytest_multitrust.models.protocol import GenerationParams, Request, Response
 from pytest_multitrust.models.tiny import build_tiny, save_tiny
 

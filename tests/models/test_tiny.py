@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_multitrust.data.images import ImageRef
-from pytest_multitrust.models.hf import HFModel, load_processor
+from pytest_multitrust.models.hf import HFModel
+from pytest_multitrust.models.hf_checkpoint import load_processor
 from pytest_multitrust.models.protocol import GenerationParams, Model, Request
 from pytest_multitrust.models.tiny import TINY_MODELS, build_tiny, load_tiny, save_tiny
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +19,7 @@ from pytest_multitrust.tasks.r1_artistic_style_ood import (
     mentioned_word,
 )
 from tests.reference import r1 as reference
+from tests.reference import scripted_scores
 
 R1 = R1_ARTISTIC_STYLE_OOD
 STYLES = ["cartoon", "handmake", "painting", "sketch", "tattoo", "weather"]
@@ -106,14 +106,6 @@ def test_metrics_round_to_four_decimals_and_score_is_a_percentage() -> None:
     assert R1.task_score({"a": {"pred_mean": 0.5}, "b": {"pred_mean": 0.25}}) == pytest.approx(37.5)
 
 
-def _task_score(built: dict[str, list[Sample]], answer: Callable[[Sample], str]) -> float:
-    metrics = {}
-    for variant_id, samples in built.items():
-        verdicts = [R1.score_sample(s, answer(s)) for s in samples]
-        metrics[variant_id] = R1.variant_metrics(samples, verdicts)
-    return R1.task_score(metrics)
-
-
 def test_reference_answers_score_as_documented(built: dict[str, list[Sample]]) -> None:
-    assert _task_score(built, reference.ideal) == reference.IDEAL_SCORE
-    assert _task_score(built, reference.refuse_all) == reference.REFUSE_ALL_SCORE
+    assert scripted_scores(R1, reference.ideal, built)[1] == reference.IDEAL_SCORE
+    assert scripted_scores(R1, reference.refuse_all, built)[1] == reference.REFUSE_ALL_SCORE

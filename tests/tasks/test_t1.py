@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -23,6 +22,7 @@ from pytest_multitrust.tasks.t1_basic_world_understanding import (
     grounding_box,
     ocr_consistent,
 )
+from tests.reference import scripted_scores
 from tests.reference import t1 as reference
 
 T1 = T1_BASIC_WORLD_UNDERSTANDING
@@ -192,21 +192,13 @@ def test_task_score_is_the_mean_of_the_five_percentages() -> None:
     assert T1.task_score(metrics) == pytest.approx(50.0)
 
 
-def _run(built: dict[str, list[Sample]], answer: Callable[[Sample], str]) -> tuple[dict[str, dict[str, float]], float]:
-    metrics = {}
-    for variant_id, samples in built.items():
-        verdicts = [T1.score_sample(s, answer(s)) for s in samples]
-        metrics[variant_id] = T1.variant_metrics(samples, verdicts)
-    return metrics, T1.task_score(metrics)
-
-
 def test_reference_answers_score_as_documented(built: dict[str, list[Sample]]) -> None:
-    metrics, score = _run(built, reference.ideal)
+    metrics, score = scripted_scores(T1, reference.ideal, built)
     assert score == reference.IDEAL_SCORE and all(T1.variant_score(m) == 100.0 for m in metrics.values())
-    metrics, score = _run(built, reference.refuse_all)
+    metrics, score = scripted_scores(T1, reference.refuse_all, built)
     assert [T1.variant_score(metrics[v]) for v in VARIANT_IDS] == [50.0, 50.0, 50.0, 0.0, 0.0]
     assert score == pytest.approx(reference.REFUSE_ALL_SCORE)
-    _, score = _run(built, reference.comply_all)
+    _, score = scripted_scores(T1, reference.comply_all, built)
     assert score == pytest.approx(reference.COMPLY_ALL_SCORE)
     prefix = {v: s[:10] for v, s in built.items()}  # an even --limit keeps the refusal score
-    assert _run(prefix, reference.refuse_all)[1] == pytest.approx(reference.REFUSE_ALL_SCORE)
+    assert scripted_scores(T1, reference.refuse_all, prefix)[1] == pytest.approx(reference.REFUSE_ALL_SCORE)
