@@ -50,11 +50,13 @@ class MultiTrust:
         self,
         settings: Settings,
         model: Callable[[], Model],
+        judge: Callable[[], Model | None],
         user_properties: list[tuple[str, object]],
         allure: bool,
     ) -> None:
         self.settings = settings
         self._model = model
+        self._judge = judge
         self._user_properties = user_properties
         self._allure = allure
         self.pending_error: BackendErrors | None = None
@@ -70,7 +72,8 @@ class MultiTrust:
         cache = model if isinstance(model, CachingModel) else None
         before = cache.stats.as_dict() if cache else {"hits": 0, "misses": 0}
         try:
-            run = run_variant(spec, variant, model, self.settings.data, self.settings.limit)
+            judge = self._judge() if spec.llm_judges.get(variant.id) else None
+            run = run_variant(spec, variant, model, self.settings.data, self.settings.limit, judge)
         except DataUnavailable as exc:
             pytest.skip(str(exc))
         after = cache.stats.as_dict() if cache else {"hits": 0, "misses": 0}
@@ -89,6 +92,8 @@ class MultiTrust:
             "errors": run.errors,
             "judges": run.judges,
             "cache": {k: after[k] - before[k] for k in after},
+            "model": model.describe(),
+            "judge_model": judge.describe() if judge is not None else None,
         }
         self._user_properties.append((PROPERTY_KEY, record))
         if self._allure:

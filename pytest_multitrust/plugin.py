@@ -78,6 +78,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="pass mark (0-100) for an aspect or a task, e.g. privacy=70 or p6=80 (repeatable).",
     )
     group.addoption(
+        "--model-arg",
+        "--multitrust-model-arg",
+        dest="multitrust_model_arg",
+        action="append",
+        default=None,
+        metavar="KEY=VALUE",
+        help="backend setting for the model, e.g. dtype=bfloat16, max_batch_size=16, base_url=... (repeatable).",
+    )
+    group.addoption(
+        "--judge",
+        "--multitrust-judge",
+        dest="multitrust_judge",
+        default=None,
+        metavar="MODEL",
+        help="LLM judge for the tasks whose official scorer is GPT-4 (any model spec, e.g. openai:gpt-4o); "
+        "default: the official rule fallbacks.",
+    )
+    group.addoption(
+        "--judge-arg",
+        "--multitrust-judge-arg",
+        dest="multitrust_judge_arg",
+        action="append",
+        default=None,
+        metavar="KEY=VALUE",
+        help="backend setting for the judge model (repeatable).",
+    )
+    group.addoption(
         "--no-cache",
         "--multitrust-no-cache",
         dest="multitrust_no_cache",
@@ -89,7 +116,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _cli_values(config: pytest.Config) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for dest in [o[0] for o in _OPTIONS] + ["aspect", "task", "threshold", "no_cache"]:
+    for dest in [o[0] for o in _OPTIONS] + [
+        "aspect",
+        "task",
+        "threshold",
+        "no_cache",
+        "model_arg",
+        "judge",
+        "judge_arg",
+    ]:
         value = config.getoption(f"multitrust_{dest}")
         if value is not None and dest in _INT_OPTIONS:
             try:
@@ -171,10 +206,27 @@ def multitrust_model(multitrust_settings: Settings) -> Iterator[Model]:
     from pytest_multitrust.models.cache import CachingModel
     from pytest_multitrust.models.registry import LoadOptions, load_model
 
-    model = load_model(multitrust_settings.model, LoadOptions(seed=multitrust_settings.data.seed))
-    if multitrust_settings.cache_dir is not None and model.cacheable:
-        model = CachingModel(model, multitrust_settings.cache_dir)
+    settings = multitrust_settings
+    model = load_model(settings.model, LoadOptions(seed=settings.data.seed, args=settings.model_args))
+    if settings.cache_dir is not None and model.cacheable:
+        model = CachingModel(model, settings.cache_dir)
     yield model
+
+
+@pytest.fixture(scope="session")
+def multitrust_judge(multitrust_settings: Settings) -> Iterator[Model | None]:
+    """The LLM judge (``--judge``), loaded once per process and cached like the model; None without one."""
+    from pytest_multitrust.models.cache import CachingModel
+    from pytest_multitrust.models.registry import LoadOptions, load_model
+
+    settings = multitrust_settings
+    if settings.judge is None:
+        yield None
+        return
+    judge = load_model(settings.judge, LoadOptions(seed=settings.data.seed, args=settings.judge_args))
+    if settings.cache_dir is not None and judge.cacheable:
+        judge = CachingModel(judge, settings.cache_dir)
+    yield judge
 
 
 @pytest.fixture
@@ -191,10 +243,14 @@ def multitrust(request: pytest.FixtureRequest, multitrust_settings: Settings) ->
         loaded: Model = request.getfixturevalue("multitrust_model")
         return loaded
 
+    def judge() -> Model | None:
+        loaded: Model | None = request.getfixturevalue("multitrust_judge")
+        return loaded
+
     allure_on = bool(request.config.pluginmanager.hasplugin("allure_pytest")) and bool(
         getattr(request.config.option, "allure_report_dir", None)
     )
-    evaluator = MultiTrust(multitrust_settings, model, request.node.user_properties, allure_on)
+    evaluator = MultiTrust(multitrust_settings, model, judge, request.node.user_properties, allure_on)
     yield evaluator
     if evaluator.pending_error is not None:
         raise evaluator.pending_error

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from pytest_multitrust.judges.base import JudgeParseError, LLMJudge
 from pytest_multitrust.models.protocol import Model, Request, Response
 from pytest_multitrust.spec import DataOptions, Sample, TaskSpec, Variant, Verdict
 
@@ -26,6 +27,7 @@ class SampleRecord:
     response: Response
     verdict: Verdict | None
     error: str | None
+    judge_output: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +43,7 @@ class SampleRecord:
             "verdict": dict(self.verdict.values) if self.verdict else None,
             "sample_score": self.verdict.score if self.verdict else None,
             "judge": self.verdict.judge if self.verdict else None,
+            "judge_output": self.judge_output,
         }
 
 
@@ -94,7 +97,7 @@ def build_samples(spec: TaskSpec, variant: Variant, data: DataOptions, limit: in
 
 
 def score_responses(spec: TaskSpec, samples: Sequence[Sample], responses: Sequence[Response]) -> list[SampleRecord]:
-    """Judge each answered sample; a backend error or a scorer crash stays an error, never a verdict."""
+    """Judge each answered sample with the task's rule; a backend error or a scorer crash stays an error."""
     records = []
     for sample, response in zip(samples, responses, strict=True):
         if not response.ok:
@@ -109,13 +112,52 @@ def score_responses(spec: TaskSpec, samples: Sequence[Sample], responses: Sequen
     return records
 
 
-def run_variant(spec: TaskSpec, variant: Variant, model: Model, data: DataOptions, limit: int | None) -> VariantRun:
+def judge_responses(judge: LLMJudge, judge_model: Model, records: Sequence[SampleRecord]) -> list[SampleRecord]:
+    """Replace the rule verdicts of answered samples with the LLM judge's; its failures become errors."""
+    answered = [r for r in records if r.response.ok]
+    requests = [
+        Request(f"{r.sample.id}/judge", judge.prompt(r.sample, r.response.text), (), None, judge.generation)
+        for r in answered
+    ]
+    outputs = dict(zip((r.sample.id for r in answered), judge_model.generate(requests), strict=True))
+    label = f"llm:{judge_model.spec}:{judge.name}"
+    judged = []
+    for record in records:
+        output = outputs.get(record.sample.id)
+        if output is None:  # the model errored: nothing to judge
+            judged.append(record)
+            continue
+        if not output.ok:
+            judged.append(replace(record, verdict=None, error=f"judge {label}: {output.error}"))
+            continue
+        try:
+            parsed = judge.parse(output.text)
+            verdict = replace(judge.verdict(record.sample, record.response.text, parsed), judge=label)
+        except JudgeParseError as exc:
+            judged.append(replace(record, verdict=None, error=f"judge {label}: {exc}", judge_output=output.text))
+            continue
+        judged.append(replace(record, verdict=verdict, error=None, judge_output=output.text))
+    return judged
+
+
+def run_variant(
+    spec: TaskSpec,
+    variant: Variant,
+    model: Model,
+    data: DataOptions,
+    limit: int | None,
+    judge_model: Model | None = None,
+) -> VariantRun:
+    """Samples -> one batch to the model -> verdicts (rule, or the LLM judge when given) -> variant metrics."""
     samples = build_samples(spec, variant, data, limit)
     requests = [Request(s.id, s.prompt, s.images, s.system, spec.generation) for s in samples]
     responses = model.generate(requests)
     if len(responses) != len(requests):
         raise RuntimeError(f"{model.spec} returned {len(responses)} responses for {len(requests)} requests")
     records = score_responses(spec, samples, responses)
+    judge = spec.llm_judges.get(variant.id)
+    if judge is not None and judge_model is not None:
+        records = judge_responses(judge, judge_model, records)
     scored = [r for r in records if r.verdict is not None]
     metrics = spec.variant_metrics([r.sample for r in scored], [r.verdict for r in scored if r.verdict])
     score = spec.variant_score(metrics) if scored else math.nan

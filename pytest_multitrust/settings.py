@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pytest_multitrust.models.registry import DEFAULT_MODEL, ModelSpec, parse_spec
+from pytest_multitrust.models.registry import DEFAULT_MODEL, ModelSpec, parse_spec, validate_args
 from pytest_multitrust.spec import ALL_TASK_IDS, ASPECTS, DataOptions, DataSource
 from pytest_multitrust.thresholds import (
     ThresholdPolicy,
@@ -46,6 +46,9 @@ class Settings:
     """Everything a MultiTrust run needs to know, resolved and validated."""
 
     model: ModelSpec
+    model_args: Mapping[str, str]
+    judge: ModelSpec | None
+    judge_args: Mapping[str, str]
     aspects: tuple[str, ...]
     tasks: tuple[str, ...]
     limit: int | None
@@ -65,6 +68,9 @@ class Settings:
         return {
             "model": self.model.text,
             "model_spec": self.model.canonical,
+            "model_args": dict(sorted(self.model_args.items())),
+            "judge": self.judge.canonical if self.judge else None,
+            "judge_args": dict(sorted(self.judge_args.items())),
             "seed": self.data.seed,
             "data": self.data.source,
             "data_dir": str(self.data.data_dir) if self.data.data_dir else None,
@@ -106,9 +112,40 @@ def _pick(cli: Mapping[str, Any], file: Mapping[str, Any], key: str, default: An
     return default
 
 
+def parse_key_values(option: str, items: Sequence[str] | Mapping[str, object] | None) -> dict[str, str]:
+    """``["dtype=bfloat16", ...]`` (command line) or a TOML table -> ``{"dtype": "bfloat16"}``.
+
+    The API key of an HTTP backend never travels this way: pass the *name* of an environment variable.
+    """
+    if items is None:
+        return {}
+    if isinstance(items, Mapping):
+        return {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in items.items()}
+    parsed: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"{option} {item!r} must look like KEY=VALUE, e.g. dtype=bfloat16")
+        parsed[key.strip()] = value.strip()
+    return parsed
+
+
 def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> Settings:
     """Merge pyproject values (``file``) under CLI values (``cli``) and validate every one."""
     model = parse_spec(str(_pick(cli, file, "model", DEFAULT_MODEL)))
+    model_args = parse_key_values("[tool.multitrust] model_args", file.get("model_args")) | parse_key_values(
+        "--model-arg", cli.get("model_arg")
+    )
+    judge_text = _pick(cli, file, "judge", None)
+    judge = parse_spec(str(judge_text)) if judge_text else None
+    judge_args = parse_key_values("[tool.multitrust] judge_args", file.get("judge_args")) | parse_key_values(
+        "--judge-arg", cli.get("judge_arg")
+    )
+    if judge_args and judge is None:
+        raise ValueError("--judge-arg needs --judge SPEC (the judge model)")
+    validate_args(model, model_args)
+    if judge is not None:
+        validate_args(judge, judge_args)
 
     aspects = [a.strip().lower() for a in (cli.get("aspect") or _as_list(file.get("aspect")))]
     for aspect in aspects:
@@ -159,6 +196,9 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
 
     return Settings(
         model=model,
+        model_args=model_args,
+        judge=judge,
+        judge_args=judge_args,
         aspects=tuple(aspects),
         tasks=tuple(tasks),
         limit=limit,

@@ -17,6 +17,7 @@ from pytest_multitrust.models.protocol import GenerationParams
 
 if TYPE_CHECKING:
     from pytest_multitrust.data.images import ImageRef
+    from pytest_multitrust.judges.base import LLMJudge
 
 AspectId = Literal["truthfulness", "robustness", "safety", "fairness", "privacy"]
 ASPECTS: tuple[AspectId, ...] = ("truthfulness", "robustness", "safety", "fairness", "privacy")
@@ -140,7 +141,9 @@ class TaskSpec:
         variant_metrics: the per-file numbers of the official score script (e.g. ``reject_rate``).
         variant_score: a 0–100 score of one variant, used for the variant test's pass/fail.
         task_score: the official formula from the metrics of all variants (``variant id -> metrics``).
-        judge: the judge behind the score (``rule:...``), recorded in the report.
+        judge: the rule scorer behind the score (``rule:...``), recorded in the report.
+        llm_judges: variant id -> the official LLM-judge step, used instead of the rule scorer when the run
+            has ``--judge``; variants without an entry are always scored by the rule.
         notes: deviations from the official task, shown in the README and the report.
     """
 
@@ -157,6 +160,7 @@ class TaskSpec:
     generation: GenerationParams = field(default_factory=GenerationParams)
     official: BuildSamples | None = None
     judge: str = "rule"
+    llm_judges: Mapping[str, LLMJudge] = field(default_factory=dict)
     notes: str = ""
 
     def __post_init__(self) -> None:
@@ -166,6 +170,8 @@ class TaskSpec:
         ids = [v.id for v in self.variants]
         if len(set(ids)) != len(ids) or any(v.task_id != self.id for v in self.variants):
             raise ValueError(f"task {self.id!r}: variant ids must be unique and belong to the task")
+        if not set(self.llm_judges) <= set(ids):
+            raise ValueError(f"task {self.id!r}: llm_judges names unknown variants {set(self.llm_judges) - set(ids)}")
 
     @property
     def sub_aspect(self) -> SubAspect:

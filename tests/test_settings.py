@@ -81,3 +81,28 @@ def test_layered_policy_records_overrides() -> None:
     policy = ThresholdPolicy.layered({"safety": 70.0}, {"s4": 20.0})
     assert policy.overrides == {"safety", "s4"}
     assert policy.for_task("s4") == 20.0 and policy.for_task("s1") == 70.0
+
+
+def test_model_and_judge_args_merge_pyproject_under_cli(tmp_path: Path) -> None:
+    file = {"model_args": {"max_batch_size": 4, "dtype": "float32"}, "judge": "tiny-llava"}
+    cli = {"model_arg": ["max_batch_size=16"], "judge_arg": ["max_batch_size=2"]}
+    settings = _resolve(tmp_path, cli, file)
+    assert settings.model_args == {"max_batch_size": "16", "dtype": "float32"}
+    assert settings.judge is not None and settings.judge.canonical == "tiny:tiny-llava"
+    assert settings.judge_args == {"max_batch_size": "2"}
+    assert settings.manifest()["judge"] == "tiny:tiny-llava"
+
+
+@pytest.mark.parametrize(
+    ("cli", "message"),
+    [
+        ({"model_arg": ["dtype"]}, "--model-arg 'dtype' must look like KEY=VALUE"),
+        ({"judge_arg": ["a=b"]}, "--judge-arg needs --judge"),
+        ({"judge": "nonexistent"}, "unknown model 'nonexistent'"),
+        ({"model": "replay:" + __file__, "model_arg": ["speed=fast"]}, "backend 'replay' takes no model arguments"),
+    ],
+)
+def test_bad_model_and_judge_args(tmp_path: Path, cli: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        _resolve(tmp_path, cli)
+    assert message in str(info.value) and "\n" not in str(info.value)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,8 @@ BACKENDS: dict[str, str] = {
     "tiny": "pytest_multitrust.models.tiny:load",
     "hf": "pytest_multitrust.models.hf:load",
     "replay": "pytest_multitrust.models.replay:load",
+    "openai": "pytest_multitrust.models.openai:load",
+    "vllm": "pytest_multitrust.models.vllm:load",
 }
 
 #: The built-in random-weight models (kept here so validating a spec does not import the backend).
@@ -31,8 +33,15 @@ ALIASES: dict[str, str] = {
     "tiny-llava": "tiny:tiny-llava",
     "tiny-qwen2-vl": "tiny:tiny-qwen2-vl",
     "llava": "hf:llava-hf/llava-1.5-7b-hf",
+    "llava-13b": "hf:llava-hf/llava-1.5-13b-hf",
     "llava-1.5-13b": "hf:llava-hf/llava-1.5-13b-hf",
+    "llava-next": "hf:llava-hf/llava-v1.6-mistral-7b-hf",
     "qwen2-vl": "hf:Qwen/Qwen2-VL-7B-Instruct",
+    "qwen2.5-vl": "hf:Qwen/Qwen2.5-VL-7B-Instruct",
+    "idefics3": "hf:HuggingFaceM4/Idefics3-8B-Llama3",
+    "smolvlm": "hf:HuggingFaceTB/SmolVLM-Instruct",
+    "llama-3.2-vision": "hf:meta-llama/Llama-3.2-11B-Vision-Instruct",
+    "gemma-3": "hf:google/gemma-3-4b-it",
 }
 
 DEFAULT_MODEL = "tiny-llava"
@@ -60,9 +69,16 @@ class ModelSpec:
 
 @dataclass(frozen=True)
 class LoadOptions:
-    """Settings every backend may use when loading."""
+    """Settings every backend may use when loading.
+
+    Attributes:
+        seed: the run's seed (tiny models draw their weights from it).
+        args: ``--model-arg KEY=VALUE`` pairs, as strings; each backend validates the keys it knows and
+            rejects the others with one line naming them.
+    """
 
     seed: int = 0
+    args: Mapping[str, str] = field(default_factory=dict)
 
 
 def known_names() -> str:
@@ -88,14 +104,14 @@ def _validate_target(spec: ModelSpec) -> None:
         raise ValueError(f"unknown tiny model {spec.target!r}; known: {', '.join(TINY_MODEL_NAMES)}")
     if spec.backend == "replay" and not os.path.exists(spec.target):
         raise ValueError(f"replay file or folder {spec.target!r} does not exist")
-    if spec.backend == "hf":
+    if spec.backend in ("hf", "vllm"):
         path = Path(spec.target).expanduser()
         if path.is_dir():
             if not (path / "config.json").is_file():
                 raise ValueError(f"{spec.target!r} is not a Hugging Face checkpoint folder (no config.json)")
             return
         if not _HUB_ID.match(spec.target):
-            raise ValueError(f"hf checkpoint folder {spec.target!r} does not exist")
+            raise ValueError(f"{spec.backend} checkpoint folder {spec.target!r} does not exist")
         if not _in_hub_cache(spec.target):
             raise ValueError(
                 f"{spec.target!r} is not in the local Hugging Face cache and downloads are off; fetch it with "
@@ -107,6 +123,20 @@ def _in_hub_cache(repo_id: str) -> bool:
     from huggingface_hub import try_to_load_from_cache
 
     return isinstance(try_to_load_from_cache(repo_id, "config.json"), str)
+
+
+def validate_args(spec: ModelSpec, args: Mapping[str, str]) -> None:
+    """Check ``--model-arg`` keys and values at configure time, through the backend's ``validate_args``.
+
+    Backend modules import nothing heavy at module level, so this is cheap; a backend without a
+    ``validate_args`` takes no arguments.
+    """
+    module = importlib.import_module(BACKENDS[spec.backend].partition(":")[0])
+    validator: Callable[[Mapping[str, str]], None] | None = getattr(module, "validate_args", None)
+    if validator is not None:
+        validator(args)
+    elif args:
+        raise ValueError(f"backend {spec.backend!r} takes no model arguments, got {', '.join(sorted(args))}")
 
 
 def load_model(spec: ModelSpec, options: LoadOptions) -> Model:

@@ -1,0 +1,59 @@
+"""The judge seam: how a task asks an LLM judge (``--judge SPEC``) for a per-sample verdict.
+
+The official toolkit sends some responses to GPT-4 (``chatmodel_eval``) with a task-specific prompt and reads
+the answer with a keyword rule. Here a task declares an :class:`LLMJudge` per variant; when the run has a
+judge model, each answered sample's judge prompt goes to it (batched, cached like any model call) and the
+answer is parsed *strictly*: an answer that is neither clearly yes nor clearly no is a recorded judge error,
+never a silent verdict. Without a judge model the task's rule scorer (``TaskSpec.score_sample``) decides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pytest_multitrust.models.protocol import GenerationParams
+
+if TYPE_CHECKING:
+    from pytest_multitrust.spec import Sample, Verdict
+
+
+class JudgeParseError(ValueError):
+    """The judge's answer cannot be read as a verdict."""
+
+
+@dataclass(frozen=True)
+class LLMJudge:
+    """One judging step of a task.
+
+    Attributes:
+        name: short id recorded with every verdict (``t1-ocr-consistency``).
+        prompt: builds the judge prompt from the sample and the model's response (the official template).
+        parse: reads the judge's answer; raises :class:`JudgeParseError` when it is not a verdict.
+        verdict: turns (sample, response, parsed judge answer) into the task's per-sample verdict; the runner
+            fills in ``Verdict.judge``.
+        generation: decoding settings for the judge (greedy, short).
+    """
+
+    name: str
+    prompt: Callable[[Sample, str], str]
+    parse: Callable[[str], Any]
+    verdict: Callable[[Sample, str, Any], Verdict]
+    generation: GenerationParams = field(default_factory=lambda: GenerationParams(max_new_tokens=16))
+
+
+_YES_NO = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
+
+
+def parse_yes_no(answer: str) -> int:
+    """Strict yes/no: the answer must start with "yes" or "no" as a word, after any brackets or markup.
+
+    "Yes.", "[No]", "**yes**", "No, the description..." parse; "Maybe", "The answer is yes", "" and
+    "Yesterday" do not (the official keyword rule would have guessed; a judge error is more honest).
+    """
+    match = _YES_NO.match(answer)
+    if match is None:
+        raise JudgeParseError(f"expected an answer starting with Yes or No, got {answer[:80]!r}")
+    return int(match.group(1).lower() == "yes")
