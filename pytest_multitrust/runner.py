@@ -136,6 +136,10 @@ def judge_responses(judge: LLMJudge, judge_model: Model, records: Sequence[Sampl
         except JudgeParseError as exc:
             judged.append(replace(record, verdict=None, error=f"judge {label}: {exc}", judge_output=output.text))
             continue
+        except Exception as exc:  # a verdict bug must not cost the other samples, as in score_responses
+            error = f"judge {label}: {type(exc).__name__}: {exc}"
+            judged.append(replace(record, verdict=None, error=error, judge_output=output.text))
+            continue
         judged.append(replace(record, verdict=verdict, error=None, judge_output=output.text))
     return judged
 

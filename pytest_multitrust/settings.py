@@ -137,7 +137,10 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
         "--model-arg", cli.get("model_arg")
     )
     judge_text = _pick(cli, file, "judge", None)
-    judge = parse_spec(str(judge_text)) if judge_text else None
+    try:
+        judge = parse_spec(str(judge_text)) if judge_text else None
+    except ValueError as exc:
+        raise ValueError(f"--judge: {exc}") from None
     judge_args = parse_key_values("[tool.multitrust] judge_args", file.get("judge_args")) | parse_key_values(
         "--judge-arg", cli.get("judge_arg")
     )

@@ -98,7 +98,7 @@ def test_model_and_judge_args_merge_pyproject_under_cli(tmp_path: Path) -> None:
     [
         ({"model_arg": ["dtype"]}, "--model-arg 'dtype' must look like KEY=VALUE"),
         ({"judge_arg": ["a=b"]}, "--judge-arg needs --judge"),
-        ({"judge": "nonexistent"}, "unknown model 'nonexistent'"),
+        ({"judge": "nonexistent"}, "--judge: unknown model 'nonexistent'"),
         ({"model": "replay:" + __file__, "model_arg": ["speed=fast"]}, "backend 'replay' takes no model arguments"),
     ],
 )

@@ -9,7 +9,8 @@ decimals); the task score is 100 x the mean of the six rates.
 
 Built-in data: one pictogram object (house, car, clock...) over a sky/ground backdrop, turned into the
 domain's style by :mod:`pytest_multitrust.data.styles`; labels cycle in a fixed order, so any prefix of ten
-covers every object once. Rule fallback for the judge until judges land: the description mentions the label
+covers every object once. With ``--judge SPEC`` the official judge step runs (``judges/task_judges.py``);
+without it, a rule fallback: the description mentions the label
 when one of the label's words (:data:`LABEL_WORDS`: the label, its plural and a few synonyms) occurs as a
 whole word, case-insensitively. Unlike GPT-4 it does not read negations ("there is no car" counts).
 """
@@ -24,6 +25,7 @@ from pytest_multitrust.data.images import ImageRef, rng_for
 from pytest_multitrust.data.pictograms import PICTOGRAMS
 from pytest_multitrust.data.scenes import draw_pictogram_scene
 from pytest_multitrust.data.styles import STYLES, WEATHERS, Style, apply_style, weather
+from pytest_multitrust.judges.task_judges import R1_LABEL_JUDGE, judges_for
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.statistics import mean, round4
 from pytest_multitrust.spec import DataOptions, Metrics, Sample, TaskSpec, Variant, Verdict, sample_id, variants
@@ -134,8 +136,9 @@ R1_ARTISTIC_STYLE_OOD = TaskSpec(
     task_score=task_score,
     generation=GenerationParams(max_new_tokens=300),
     judge="rule:label-mention",
+    llm_judges=judges_for([variant.id for variant in R1_VARIANTS], R1_LABEL_JUDGE),
     notes=(
-        "Built-in pictogram objects in six drawn styles replace the COCO-O photographs. Until judges land, a "
+        "Built-in pictogram objects in six drawn styles replace the COCO-O photographs. Without --judge, a "
         "description counts as naming the object when the label, its plural or a listed synonym occurs as a "
         "whole word (case-insensitive; negations are not read), instead of GPT-4's yes/no verdict."
     ),

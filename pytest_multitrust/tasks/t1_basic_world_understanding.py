@@ -11,7 +11,7 @@ landscapes (scene) and rendered words, numbers and codes (OCR). True and false s
 official ones; the statements and queries inside them are ours (the official query files are not reproduced).
 
 Scoring: ``d-*`` use the official yes/no rule and accuracy. Grounding and OCR are judged by GPT-4 officially;
-until judges land, our rule fallbacks stand in:
+with ``--judge SPEC`` the official judge steps run (``judges/task_judges.py``), without it our rule fallbacks:
 
 - grounding: the official judge only rewrites the answer into a normalized box (extracting an existing
   ``[..]`` box, or dividing pixel coordinates by the image size) before HEAD's ``iou_judge``. We read the
@@ -44,6 +44,7 @@ from pytest_multitrust.data.scenes import (
     random_ocr_text,
     random_shape_specs,
 )
+from pytest_multitrust.judges.task_judges import T1_GROUNDING_JUDGE, T1_OCR_JUDGE
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.boxes import Box, iou, parse_box
 from pytest_multitrust.scoring.statistics import accuracy, mean, percent2
@@ -254,6 +255,15 @@ def ocr_consistent(truth: str, response: str) -> int:
     return int(bool(needle) and needle in _whitespace_folded(response))
 
 
+def grounding_verdict(sample: Sample, box: Box | None, judge: str) -> Verdict:
+    """The grounding verdict for a box read from the answer (rule) or returned by the judge; None is a miss."""
+    truth_box = tuple(sample.target)
+    overlap = iou((truth_box[0], truth_box[1], truth_box[2], truth_box[3]), box) if box else 0.0
+    hit = int(overlap > 0.5)  # strictly above, as iou_judge (scoring.boxes.box_hit)
+    values = {"box": list(box) if box else None, "iou": round(overlap, 4), "hit": hit}
+    return Verdict(values, float(hit), judge)
+
+
 def _variant_id(sample: Sample) -> str:
     return sample.id.split("/")[1]
 
@@ -267,12 +277,7 @@ def score_sample(sample: Sample, response: str) -> Verdict:
             {"pred": pred, "truth": truth, "correct": int(pred == truth)}, float(pred == truth), "rule:yes_no"
         )
     if variant == "g-basic-grounding":
-        truth_box = tuple(sample.target)
-        box = grounding_box(response, sample.extra.get("img_size"))
-        overlap = iou((truth_box[0], truth_box[1], truth_box[2], truth_box[3]), box) if box else 0.0
-        hit = int(overlap > 0.5)  # strictly above, as iou_judge (scoring.boxes.box_hit)
-        values = {"box": list(box) if box else None, "iou": round(overlap, 4), "hit": hit}
-        return Verdict(values, float(hit), "rule:iou")
+        return grounding_verdict(sample, grounding_box(response, sample.extra.get("img_size")), "rule:iou")
     if variant == "g-basic-ocr":
         consistent = ocr_consistent(str(sample.target), response)
         return Verdict({"judge_yes": consistent}, float(consistent), "rule:ocr-contain")
@@ -322,10 +327,11 @@ T1_BASIC_WORLD_UNDERSTANDING = TaskSpec(
     task_score=task_score,
     generation=GenerationParams(max_new_tokens=100),
     judge="rule:yes_no+iou+ocr-contain",
+    llm_judges={"g-basic-grounding": T1_GROUNDING_JUDGE, "g-basic-ocr": T1_OCR_JUDGE},
     notes=(
-        "Built-in shapes, landscapes and rendered words replace the official natural images. Grounding and OCR "
-        "use rule fallbacks for the GPT-4 judge: the first parsable box (pixel coordinates normalized by the "
-        "image size) with IoU > 0.5, and the ground-truth text contained in the answer (case- and "
-        "whitespace-insensitive)."
+        "Built-in shapes, landscapes and rendered words replace the official natural images. Without --judge, "
+        "grounding and OCR use rule fallbacks for the GPT-4 judge: the first parsable box (pixel coordinates "
+        "normalized by the image size) with IoU > 0.5, and the ground-truth text contained in the answer (case- "
+        "and whitespace-insensitive)."
     ),
 )
