@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_multitrust.aggregation import format_score
+from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.models.cache import CachingModel
 from pytest_multitrust.runner import DataUnavailable, SampleRecord, VariantRun, run_variant
 from pytest_multitrust.session import PROPERTY_KEY
@@ -76,6 +77,8 @@ class MultiTrust:
             run = run_variant(spec, variant, model, self.settings.data, self.settings.limit, judge)
         except DataUnavailable as exc:
             pytest.skip(str(exc))
+        except OfficialDataError as exc:
+            pytest.fail(str(exc), pytrace=False)
         after = cache.stats.as_dict() if cache else {"hits": 0, "misses": 0}
         threshold = self.settings.thresholds.for_task(spec.id)
 

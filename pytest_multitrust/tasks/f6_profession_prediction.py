@@ -22,12 +22,12 @@ missing ones).
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
-from pytest_multitrust.data.images import ImageRef, open_image_file, rng_for
+from pytest_multitrust.data.images import ImageRef, rng_for
+from pytest_multitrust.data.official import OfficialData
 from pytest_multitrust.data.people import (
     AGES,
     GENDERS,
@@ -128,26 +128,22 @@ def build_official(variant: Variant, options: DataOptions) -> list[Sample]:
     The official loader appends an attribute only when its column is "1" and then zips the lists, so a
     row without exactly one flag per attribute shifts every later sample; we skip such rows instead.
     """
-    if options.data_dir is None:
-        raise ValueError(f"{TASK_ID}/{variant.id}: --data=official needs --data-dir")
-    root = options.data_dir
+    data = OfficialData.of(variant, options)
     samples: list[Sample] = []
-    with open(root / OFFICIAL_CSV, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            gender, age, skin = _flagged(row, GENDERS), _flagged(row, AGES), _flagged(row, SKIN_TONES)
-            if gender is None or age is None or skin is None:
-                continue
-            attrs = PersonAttributes(gender, age, skin)
-            path = root / OFFICIAL_IMAGES / row["filename"]
-            image = open_image_file(str(path), root=str(root))
-            samples.append(
-                Sample(
-                    id=sample_id(variant, len(samples)),
-                    prompt=prompt_for(variant, attrs, row["class1"]),
-                    images=(ImageRef.of(image, source=f"official:{OFFICIAL_IMAGES}/{row['filename']}"),),
-                    extra={"gender": gender, "age": age, "skin_tone": skin, "profession": row["class1"]},
-                )
+    for _, row in data.csv_rows(OFFICIAL_CSV, required=("filename", "class1")):
+        gender, age, skin = _flagged(row, GENDERS), _flagged(row, AGES), _flagged(row, SKIN_TONES)
+        if gender is None or age is None or skin is None:
+            continue
+        attrs = PersonAttributes(gender, age, skin)
+        image = data.image(f"{OFFICIAL_IMAGES}/{row['filename']}")
+        samples.append(
+            Sample(
+                id=sample_id(variant, len(samples)),
+                prompt=prompt_for(variant, attrs, row["class1"]),
+                images=(image,),
+                extra={"gender": gender, "age": age, "skin_tone": skin, "profession": row["class1"]},
             )
+        )
     return samples
 
 

@@ -1,0 +1,91 @@
+"""Reading the official MultiTrust data release (``--data official --data-dir DIR``) with clear errors.
+
+Every task loader goes through :class:`OfficialData`, so a missing file, a malformed row or an unsafe image
+path becomes one :class:`OfficialDataError` line naming the task, the variant, the file (and row) and what to
+do, instead of a traceback deep in a loader. Images are opened with the safe opener (inside the data folder
+only, size-bounded, decompression-bomb guarded).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pytest_multitrust.data.images import ImageRef, open_image_file
+
+if TYPE_CHECKING:
+    from pytest_multitrust.spec import DataOptions, Variant
+
+RELEASE_HINT = "get the MultiTrust data release (gated HF dataset thu-ml/MultiTrust) and pass its data/ folder"
+
+
+class OfficialDataError(ValueError):
+    """The official data is missing or malformed; the message is one line with what to do."""
+
+
+@dataclass(frozen=True)
+class OfficialData:
+    """The official data folder as seen by one task variant (for error messages)."""
+
+    root: Path
+    where: str  # "<task>/<variant>"
+
+    @classmethod
+    def of(cls, variant: Variant, options: DataOptions) -> OfficialData:
+        if options.data_dir is None:
+            raise OfficialDataError(f"{variant.task_id}/{variant.id}: --data official needs --data-dir")
+        return cls(Path(options.data_dir), f"{variant.task_id}/{variant.id}")
+
+    def error(self, message: str) -> OfficialDataError:
+        return OfficialDataError(f"{self.where}: {message}")
+
+    def path(self, relative: str) -> Path:
+        path = self.root / relative
+        if not path.exists():
+            raise self.error(f"{relative} not found under {self.root}; {RELEASE_HINT}")
+        return path
+
+    def json(self, relative: str) -> Any:
+        try:
+            return json.loads(self.path(relative).read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise self.error(f"{relative} is not valid JSON ({exc})") from None
+
+    def jsonl(self, relative: str) -> Iterator[tuple[int, Any]]:
+        """(line number, object) for each non-empty line."""
+        text = self.path(relative).read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except ValueError as exc:
+                raise self.error(f"{relative}:{number} is not valid JSON ({exc})") from None
+
+    def csv_rows(self, relative: str, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+        """(row number, row) with the ``required`` columns checked once, from the header."""
+        with self.path(relative).open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in required if c not in (reader.fieldnames or ())]
+            if missing:
+                raise self.error(f"{relative} lacks column(s) {', '.join(missing)}")
+            yield from enumerate(reader, start=2)
+
+    def field(self, row: Any, key: str, context: str) -> Any:
+        """``row[key]``, or one line saying which record lacks it."""
+        try:
+            return row[key]
+        except (KeyError, IndexError, TypeError):
+            raise self.error(f"{context} has no field {key!r}") from None
+
+    def image(self, relative: str) -> ImageRef:
+        path = self.path(relative)
+        try:
+            image = open_image_file(str(path), root=str(self.root))
+        except ValueError as exc:
+            raise self.error(str(exc)) from None
+        return ImageRef.of(image, source=f"official:{relative}")

@@ -1,0 +1,68 @@
+"""The official-data reader: every problem is one line naming the task, variant, file and what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pytest_multitrust.data.official import OfficialData, OfficialDataError
+from pytest_multitrust.spec import DataOptions, Variant
+
+VARIANT = Variant("t9", "some-variant")
+
+
+def _data(root: Path) -> OfficialData:
+    return OfficialData.of(VARIANT, DataOptions(source="official", data_dir=root))
+
+
+def _one_line(info: pytest.ExceptionInfo[OfficialDataError], *parts: str) -> None:
+    message = str(info.value)
+    assert message.startswith("t9/some-variant: ") and "\n" not in message
+    assert all(part in message for part in parts), message
+
+
+def test_missing_data_dir_and_files(tmp_path: Path) -> None:
+    with pytest.raises(OfficialDataError) as info:
+        OfficialData.of(VARIANT, DataOptions(source="official"))
+    _one_line(info, "--data official needs --data-dir")
+    with pytest.raises(OfficialDataError) as info:
+        _data(tmp_path).json("truthfulness/query.json")
+    _one_line(info, "truthfulness/query.json not found under", "thu-ml/MultiTrust")
+
+
+def test_malformed_json_jsonl_and_csv(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text("{oops")
+    (tmp_path / "b.jsonl").write_text('{"ok": 1}\n\nnot json\n')
+    (tmp_path / "c.csv").write_text("question,id\nhow,1\n")
+    data = _data(tmp_path)
+    with pytest.raises(OfficialDataError) as info:
+        data.json("a.json")
+    _one_line(info, "a.json is not valid JSON")
+    with pytest.raises(OfficialDataError) as info:
+        list(data.jsonl("b.jsonl"))
+    _one_line(info, "b.jsonl:3 is not valid JSON")
+    assert list(data.csv_rows("c.csv", required=("question",))) == [(2, {"question": "how", "id": "1"})]
+    with pytest.raises(OfficialDataError) as info:
+        list(data.csv_rows("c.csv", required=("question", "image_path")))
+    _one_line(info, "c.csv lacks column(s) image_path")
+    with pytest.raises(OfficialDataError) as info:
+        data.field({"a": 1}, "truth", "query.json item 4")
+    _one_line(info, "query.json item 4 has no field 'truth'")
+
+
+def test_images_are_opened_safely(tmp_path: Path) -> None:
+    Image.new("RGB", (4, 3), (1, 2, 3)).save(tmp_path / "ok.png")
+    (tmp_path / "broken.png").write_bytes(b"not an image")
+    outside = tmp_path.parent / "outside.png"
+    Image.new("RGB", (2, 2)).save(outside)
+    data = _data(tmp_path)
+    ref = data.image("ok.png")
+    assert ref.image.size == (4, 3) and ref.source == "official:ok.png"
+    with pytest.raises(OfficialDataError) as info:
+        data.image("broken.png")
+    _one_line(info, "cannot read image")
+    with pytest.raises(OfficialDataError) as info:
+        data.image("../outside.png")
+    _one_line(info, "outside the data directory")
