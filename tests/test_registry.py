@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pytest_multitrust.models.protocol import Request
-from pytest_multitrust.models.registry import ALIASES, LoadOptions, load_model, parse_spec
+from pytest_multitrust.models.registry import ALIASES, TINY_MODEL_NAMES, LoadOptions, load_model, parse_spec
 
 
 def test_aliases_resolve_to_backend_and_target() -> None:
@@ -67,3 +67,10 @@ def test_replay_rejects_malformed_lines(tmp_path: Path) -> None:
     path.write_text('{"response": "no id"}\n')
     with pytest.raises(ValueError, match=r"bad.jsonl:1: not a replay line"):
         load_model(parse_spec(f"replay:{path}"), LoadOptions())
+
+
+def test_every_tiny_family_has_a_name_the_registry_accepts() -> None:
+    from pytest_multitrust.models.tiny import TINY_MODELS
+
+    assert set(TINY_MODELS) == set(TINY_MODEL_NAMES)
+    assert all(parse_spec(name).canonical == f"tiny:{name}" for name in TINY_MODEL_NAMES)

@@ -1,9 +1,10 @@
 """Hugging Face ``transformers`` backend: any local image-text-to-text checkpoint, batched greedy generation.
 
 Prompts are built with the processor's own chat template (images first, then the text, as MultiTrust's
-single-turn queries), batched with left padding, and only the new tokens are decoded. One bad request never
-costs the batch: a failed batch is retried split by image count (for families that cannot mix them), then
-request by request, so only the culprit gets ``Response(error=...)``.
+single-turn queries; family quirks in :mod:`~pytest_multitrust.models.hf_prompts`), batched with left padding,
+and only the new tokens are decoded. One bad request never costs the batch: a failed batch is retried split by
+image count (for families that cannot mix them), then request by request, so only the culprit gets
+``Response(error=...)``. ``--model-arg`` values are parsed by :mod:`~pytest_multitrust.models.hf_args`.
 
 torch and transformers are imported inside functions only: choosing another backend, or just loading the
 plugin, must not pay their import time.
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from pytest_multitrust.models.hf_args import DEVICE_MAP_STRATEGIES, DTYPES, parse_model_args
 from pytest_multitrust.models.hf_checkpoint import (
     cached_snapshot,
     checkpoint_digest,
@@ -28,6 +30,7 @@ from pytest_multitrust.models.hf_checkpoint import (
     sha256_json,
     state_dict_digest,
 )
+from pytest_multitrust.models.hf_prompts import quirks_of, render_prompt, starts_with_bos
 from pytest_multitrust.models.protocol import GenerationParams, Request, Response
 
 if TYPE_CHECKING:
@@ -37,11 +40,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Bumped when what goes into :meth:`HFModel.fingerprint` changes meaning.
-FINGERPRINT_SCHEMA = 1
+#: Bumped when what goes into :meth:`HFModel.fingerprint` changes meaning (2: the attention implementation).
+FINGERPRINT_SCHEMA = 2
 
-#: Accepted ``dtype`` names for :meth:`HFModel.from_pretrained`.
-DTYPES = ("auto", "float32", "bfloat16", "float16")
+#: Largest batch per ``generate`` call unless ``--model-arg max_batch_size`` says otherwise.
+DEFAULT_MAX_BATCH_SIZE = 8
 
 #: Config keys that say where a model came from, not what it computes.
 _VOLATILE_CONFIG_KEYS = ("_name_or_path", "transformers_version", "_commit_hash", "name_or_path")
@@ -78,7 +81,7 @@ class HFModel:
         processor: Any,
         *,
         spec: str | None = None,
-        max_batch_size: int = 8,
+        max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
         identity: dict[str, Any] | None = None,
         weights_digest: str | None = None,
     ) -> None:
@@ -90,6 +93,8 @@ class HFModel:
         self.max_batch_size = max_batch_size
         self.identity = dict(identity or {})
         self._weights_digest = weights_digest
+        self.model_type: str = model.config.model_type
+        self.quirks = quirks_of(self.model_type)
         # Decoder-only batching needs the prompts flush right, next to the tokens generation appends.
         self.tokenizer.padding_side = "left"
 
@@ -100,7 +105,9 @@ class HFModel:
         *,
         dtype: str | None = None,
         device: str | None = None,
-        max_batch_size: int = 8,
+        device_map: str | None = None,
+        attn_implementation: str | None = None,
+        max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
         trust_remote_code: bool = False,
     ) -> HFModel:
         """Load a local checkpoint (folder or already-cached hub id) with ``AutoModelForImageTextToText``.
@@ -111,6 +118,9 @@ class HFModel:
                 ``transformers`` default.
             device: ``"cpu"``, ``"cuda"``, ``"cuda:1"``..., or ``"auto"`` to spread over all GPUs; default: CUDA
                 when available, else CPU.
+            device_map: ``"auto"``, ``"balanced"``, ``"balanced_low_0"`` or ``"sequential"`` spread the model over
+                the GPUs (they need the accelerate package); a single device is the same as ``device``.
+            attn_implementation: ``"eager"``, ``"sdpa"`` or ``"flash_attention_2"``; default: transformers'.
             max_batch_size: most requests per ``generate`` call.
             trust_remote_code: allow the checkpoint's own modelling code.
         """
@@ -119,16 +129,26 @@ class HFModel:
 
         if dtype is not None and dtype not in DTYPES:
             raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
+        if device is not None and device_map is not None:
+            raise ValueError("give device or device_map, not both")
         target = os.fspath(path)
-        device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        kwargs: dict[str, Any] = {"local_files_only": True, "trust_remote_code": trust_remote_code}
+        kwargs: dict[str, Any] = {"local_files_only": True}
+        if trust_remote_code:
+            kwargs["trust_remote_code"] = True
         if dtype is not None:
             kwargs["dtype"] = dtype if dtype == "auto" else getattr(torch, dtype)
+        if attn_implementation is not None:
+            kwargs["attn_implementation"] = attn_implementation
         if device == "auto":
-            kwargs["device_map"] = "auto"
+            device_map = "auto"
+        elif device_map is not None and device_map not in DEVICE_MAP_STRATEGIES:
+            # A single device: the same as moving the model there, and it needs no accelerate package.
+            device, device_map = device_map, None
+        if device_map is not None:
+            kwargs["device_map"] = device_map
         model: Any = AutoModelForImageTextToText.from_pretrained(target, **kwargs)
-        if device != "auto":
-            model = model.to(device)
+        if device_map is None:
+            model = model.to(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         model.eval()
         processor = load_processor(target, model_type=model.config.model_type, trust_remote_code=trust_remote_code)
         folder = target if os.path.isdir(target) else cached_snapshot(target)
@@ -147,6 +167,12 @@ class HFModel:
     def device(self) -> str:
         return str(self.model.device)
 
+    @property
+    def attn_implementation(self) -> str | None:
+        """The attention kernel transformers chose or was told to use (``sdpa``, ``eager``...)."""
+        value = getattr(self.model.config, "_attn_implementation", None)
+        return str(value) if value is not None else None
+
     @cached_property
     def processor_fingerprint(self) -> str:
         """sha256 of what turns a request into token ids: chat template, processor and tokenizer settings."""
@@ -163,12 +189,13 @@ class HFModel:
                 "config": config,
                 "processor": self.processor_fingerprint,
                 "dtype": self.dtype,
+                "attn_implementation": self.attn_implementation,
                 "identity": self.identity,
             }
         )
 
     def fingerprint(self) -> str:
-        """sha256 over weights, model config, processor (template + settings), dtype and ``identity``.
+        """sha256 over weights, config, processor (template + settings), dtype, attention kernel, ``identity``.
 
         The device is left out on purpose: it can change float rounding, but a cache shared between a GPU run
         and a CPU rerun of the same weights is worth more than that.
@@ -185,6 +212,7 @@ class HFModel:
             "model_type": self.model.config.model_type,
             "parameters": sum(p.numel() for p in self.model.parameters()),
             "dtype": self.dtype,
+            "attn_implementation": self.attn_implementation,
             "device": self.device,
             "max_batch_size": self.max_batch_size,
             "identity": self.identity,
@@ -193,15 +221,16 @@ class HFModel:
     def generate(self, requests: Sequence[Request]) -> list[Response]:
         """Answer every request, in order; batches share their generation params, never raise per request."""
         responses: list[Response | None] = [None] * len(requests)
-        by_params: dict[GenerationParams, list[_Prepared]] = {}
+        groups: dict[tuple[GenerationParams, bool], list[_Prepared]] = {}
         for index, request in enumerate(requests):
             try:
                 prepared = self._prepare(index, request)
             except Exception as exc:  # one malformed request must not sink the others
                 responses[index] = _error(request, "could not build the prompt", exc)
                 continue
-            by_params.setdefault(request.params, []).append(prepared)
-        for params, group in by_params.items():
+            apart = self.quirks.text_only_batches_apart and bool(request.images)
+            groups.setdefault((request.params, apart), []).append(prepared)
+        for (params, _), group in groups.items():
             for start in range(0, len(group), self.max_batch_size):
                 batch = group[start : start + self.max_batch_size]
                 for item, response in zip(batch, self._answer(batch, params), strict=True):
@@ -209,14 +238,12 @@ class HFModel:
         assert all(r is not None for r in responses)
         return responses  # type: ignore[return-value]
 
+    def prompt_text(self, request: Request) -> str:
+        """The exact text (chat template applied, before image expansion) this model is given for ``request``."""
+        return render_prompt(self.processor, request, self.model_type)
+
     def _prepare(self, index: int, request: Request) -> _Prepared:
-        content: list[dict[str, str]] = [{"type": "image"} for _ in request.images]
-        content.append({"type": "text", "text": request.prompt})
-        messages: list[dict[str, Any]] = [{"role": "user", "content": content}]
-        if request.system:
-            messages.insert(0, {"role": "system", "content": [{"type": "text", "text": request.system}]})
-        text = self.processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-        return _Prepared(index, request, text, tuple(ref.image for ref in request.images))
+        return _Prepared(index, request, self.prompt_text(request), tuple(ref.image for ref in request.images))
 
     def _answer(self, batch: list[_Prepared], params: GenerationParams) -> list[Response]:
         """Run a batch; when it fails, retry by image count, then one by one, to isolate the bad request."""
@@ -264,11 +291,20 @@ class HFModel:
         texts = self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
         return [Response(text=text.strip()) for text in texts]
 
+    def encode(self, requests: Sequence[Request]) -> Any:
+        """The padded model inputs (token ids, masks, pixel values...) for one batch of ``requests``.
+
+        This is what :meth:`generate` feeds the model; it raises where the processor refuses the batch.
+        """
+        return self._encode([self._prepare(index, request) for index, request in enumerate(requests)])
+
     def _encode(self, batch: list[_Prepared]) -> Any:
-        images = [image for item in batch for image in item.images]
-        inputs = self.processor(
-            text=[item.text for item in batch], images=images or None, return_tensors="pt", padding=True
-        )
+        texts = [item.text for item in batch]
+        # One list of images per prompt: every processor accepts that layout, and it is the only one some
+        # (Mllama, Gemma 3) read unambiguously when prompts have different image counts.
+        images = [list(item.images) for item in batch] if any(item.images for item in batch) else None
+        extra = {"add_special_tokens": False} if starts_with_bos(self.processor, texts) else {}
+        inputs = self.processor(text=texts, images=images, return_tensors="pt", padding=True, **extra)
         # Floating tensors (pixel values) follow the weights' dtype; ids and masks only move.
         return inputs.to(self.model.device).to(self.model.dtype)
 
@@ -296,13 +332,30 @@ class HFModel:
         return int(pad)
 
 
+def validate_args(args: Mapping[str, str]) -> None:
+    """Check ``--model-arg`` pairs at configure time (the registry calls this before any model loads).
+
+    Raises:
+        ValueError: one line naming the unknown key or the bad value and what is accepted.
+    """
+    parse_model_args(args, backend="hf")
+
+
 def load(target: str, options: LoadOptions) -> HFModel:
-    """Registry entry point for ``hf:<folder or cached hub id>``."""
+    """Registry entry point for ``hf:<folder or cached hub id>``; ``--model-arg`` pairs set the loading knobs.
+
+    Raises:
+        ValueError: an unknown ``--model-arg`` key or a bad value (one line naming it and what is accepted).
+    """
+    args = parse_model_args(options.args, backend="hf")
     return HFModel.from_pretrained(
         target,
-        dtype=getattr(options, "dtype", None),
-        device=getattr(options, "device", None),
-        max_batch_size=getattr(options, "max_batch_size", 8),
+        dtype=args.dtype,
+        device=args.device,
+        device_map=args.device_map,
+        attn_implementation=args.attn_implementation,
+        max_batch_size=args.max_batch_size or DEFAULT_MAX_BATCH_SIZE,
+        trust_remote_code=args.trust_remote_code,
     )
 
 

@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -22,8 +22,9 @@ WEIGHT_FILE_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".safetensors.ind
 #: Names of Hugging Face cache blobs: sha256 (LFS files) or git sha1 (small files) of their content.
 _CONTENT_ID = re.compile(r"[0-9a-f]{64}|[0-9a-f]{40}")
 
-#: Model types whose processor needs a video processor (hence torchvision) although we only send images.
-_IMAGE_ONLY_FALLBACK_TYPES = ("qwen2_vl",)
+#: Model types whose processor needs a video processor (hence torchvision) although we only send images, and
+#: the processor class to rebuild without it.
+IMAGE_ONLY_PROCESSORS: dict[str, str] = {"qwen2_vl": "Qwen2VLProcessor", "qwen2_5_vl": "Qwen2_5_VLProcessor"}
 
 
 def one_line(exc: BaseException | str) -> str:
@@ -37,19 +38,20 @@ def load_processor(path: str, *, model_type: str, trust_remote_code: bool = Fals
     """``AutoProcessor`` for ``path``, or an image-only processor where the family's one needs torchvision."""
     from transformers import AutoImageProcessor, AutoProcessor, AutoTokenizer
 
+    fallback = IMAGE_ONLY_PROCESSORS.get(model_type)
     try:
         processor = AutoProcessor.from_pretrained(  # type: ignore[no-untyped-call]
             path, local_files_only=True, trust_remote_code=trust_remote_code
         )
     except Exception as exc:
-        if model_type not in _IMAGE_ONLY_FALLBACK_TYPES:
+        if fallback is None:
             raise
-        log.info("%s: building an image-only %s processor: %s", path, model_type, one_line(exc))
+        log.info("%s: building an image-only %s: %s", path, fallback, one_line(exc))
     else:
         # AutoProcessor quietly falls back to a bare tokenizer when it cannot resolve the processor class.
         if hasattr(processor, "image_processor"):
             return processor
-        if model_type not in _IMAGE_ONLY_FALLBACK_TYPES:
+        if fallback is None:
             raise ValueError(f"{path}: AutoProcessor gave a {type(processor).__name__} without an image processor")
     image_processor = AutoImageProcessor.from_pretrained(path, local_files_only=True)  # type: ignore[no-untyped-call]
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
@@ -58,37 +60,30 @@ def load_processor(path: str, *, model_type: str, trust_remote_code: bool = Fals
     if os.path.isfile(template_file):
         with open(template_file, encoding="utf-8") as handle:
             chat_template = handle.read()
-    return image_only_qwen2_vl_processor(image_processor, tokenizer, chat_template)
+    return image_only_processor(fallback, image_processor, tokenizer, chat_template)
 
 
-def image_only_qwen2_vl_processor(image_processor: Any, tokenizer: Any, chat_template: str | None) -> Any:
-    """A ``Qwen2VLProcessor`` without its video processor, which cannot be built without torchvision."""
-    return _image_only_qwen2_vl_class()(
-        image_processor=image_processor, tokenizer=tokenizer, chat_template=chat_template
-    )
+def image_only_processor(class_name: str, image_processor: Any, tokenizer: Any, chat_template: str | None) -> Any:
+    """``class_name`` (e.g. ``Qwen2VLProcessor``) without its video processor, which needs torchvision."""
+    processor_class = _image_only_class(class_name)
+    return processor_class(image_processor=image_processor, tokenizer=tokenizer, chat_template=chat_template)
 
 
-@lru_cache(maxsize=1)
-def _image_only_qwen2_vl_class() -> type:
-    from transformers import Qwen2VLProcessor
-    from transformers.processing_utils import ProcessorMixin
+@cache
+def _image_only_class(class_name: str) -> type:
+    import transformers
 
-    class ImageOnlyQwen2VLProcessor(Qwen2VLProcessor):
-        """Qwen2VLProcessor whose attributes are the image processor and the tokenizer only."""
+    base: type = getattr(transformers, class_name)
 
-        def __init__(
-            self, image_processor: Any = None, tokenizer: Any = None, chat_template: str | None = None, **kwargs: Any
-        ) -> None:
-            # Same token bookkeeping as Qwen2VLProcessor.__init__, minus the video processor it would require.
-            self.image_token = getattr(tokenizer, "image_token", None) or "<|image_pad|>"
-            self.video_token = getattr(tokenizer, "video_token", None) or "<|video_pad|>"
-            self.image_token_id = tokenizer.convert_tokens_to_ids(self.image_token)
-            self.video_token_id = tokenizer.convert_tokens_to_ids(self.video_token)
-            ProcessorMixin.__init__(self, image_processor, tokenizer, chat_template=chat_template)  # type: ignore[no-untyped-call]
+    def __init__(
+        self: Any, image_processor: Any = None, tokenizer: Any = None, chat_template: str | None = None, **kwargs: Any
+    ) -> None:
+        # The base class's own token bookkeeping runs; ProcessorMixin then keeps one sub-processor per parameter
+        # of *this* signature (image processor and tokenizer), so the missing video processor is never asked for.
+        base.__init__(self, image_processor, tokenizer, None, chat_template=chat_template, **kwargs)  # type: ignore[misc]
 
-    # Saved folders record the processor class by name; the real name lets other tools load them as Qwen2-VL.
-    ImageOnlyQwen2VLProcessor.__name__ = ImageOnlyQwen2VLProcessor.__qualname__ = "Qwen2VLProcessor"
-    return ImageOnlyQwen2VLProcessor
+    # Saved folders record the processor class by name; the real name lets other tools load them as the family.
+    return type(class_name, (base,), {"__init__": __init__, "__doc__": f"{class_name} without a video processor."})
 
 
 def max_context(config: Any) -> int | None:

@@ -25,13 +25,16 @@ BACKENDS: dict[str, str] = {
     "vllm": "pytest_multitrust.models.vllm:load",
 }
 
-#: The built-in random-weight models (kept here so validating a spec does not import the backend).
-TINY_MODEL_NAMES: tuple[str, ...] = ("tiny-llava", "tiny-qwen2-vl")
+#: The built-in random-weight models, ``tiny-<family>`` (listed here so validating a spec imports no backend;
+#: a test keeps it equal to ``models.tiny.TINY_MODELS``).
+TINY_MODEL_NAMES: tuple[str, ...] = (
+    "tiny-llava", "tiny-llava-next", "tiny-qwen2-vl", "tiny-qwen2.5-vl", "tiny-idefics3", "tiny-smolvlm",
+    "tiny-mllama", "tiny-gemma3",
+)  # fmt: skip
 
 #: Short names users type. Public checkpoints resolve through the local Hugging Face cache (offline).
 ALIASES: dict[str, str] = {
-    "tiny-llava": "tiny:tiny-llava",
-    "tiny-qwen2-vl": "tiny:tiny-qwen2-vl",
+    **{name: f"tiny:{name}" for name in TINY_MODEL_NAMES},
     "llava": "hf:llava-hf/llava-1.5-7b-hf",
     "llava-13b": "hf:llava-hf/llava-1.5-13b-hf",
     "llava-1.5-13b": "hf:llava-hf/llava-1.5-13b-hf",

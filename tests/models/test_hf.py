@@ -189,6 +189,8 @@ def test_bad_settings_are_refused(tiny_llava: HFModel, tmp_path: Path) -> None:
         HFModel(tiny_llava.model, tiny_llava.processor, max_batch_size=0)
     with pytest.raises(ValueError, match="dtype"):
         HFModel.from_pretrained(tmp_path, dtype="float8")
+    with pytest.raises(ValueError, match="device or device_map"):
+        HFModel.from_pretrained(tmp_path, device="cpu", device_map="cpu")
     with pytest.raises(OSError):
         HFModel.from_pretrained(tmp_path / "missing", device="cpu")
 
@@ -197,3 +199,45 @@ def test_responses_are_responses(tiny: HFModel, mixed_requests: list[Request]) -
     responses = tiny.generate(mixed_requests)
     assert len(responses) == len(mixed_requests)
     assert all(isinstance(r, Response) and not r.cached for r in responses)
+
+
+def test_model_args_reach_the_loaded_model_and_its_fingerprint(tmp_path: Path) -> None:
+    """``--model-arg`` values set dtype, attention kernel and batch size; those changing outputs are fingerprinted."""
+    from pytest_multitrust.models.registry import LoadOptions, load_model, parse_spec
+
+    spec = parse_spec(f"hf:{save_tiny('tiny-llava', tmp_path)}")
+    plain = load_model(spec, LoadOptions(args={"device": "cpu"}))
+    eager = load_model(spec, LoadOptions(args={"device": "cpu", "attn_implementation": "eager"}))
+    tuned = load_model(spec, LoadOptions(args={"dtype": "bfloat16", "device_map": "cpu", "max_batch_size": "3"}))
+    assert isinstance(plain, HFModel) and isinstance(eager, HFModel) and isinstance(tuned, HFModel)
+    assert (plain.attn_implementation, eager.attn_implementation) == ("sdpa", "eager")
+    assert eager.fingerprint() != plain.fingerprint()
+    facts = tuned.describe()
+    assert (facts["dtype"], facts["device"], facts["max_batch_size"]) == ("bfloat16", "cpu", 3)
+    assert tuned.fingerprint() != plain.fingerprint()
+    assert eager.generate([Request("t/v/0", "Hi", params=SHORT)]) == plain.generate(
+        [Request("t/v/0", "Hi", params=SHORT)]
+    )
+
+
+def test_bad_model_args_fail_before_loading(tmp_path: Path) -> None:
+    from pytest_multitrust.models import hf
+    from pytest_multitrust.models.registry import LoadOptions
+
+    with pytest.raises(ValueError, match=r"^hf: unknown --model-arg 'temperature'; accepted keys: dtype, device"):
+        hf.load(str(tmp_path / "missing"), LoadOptions(args={"temperature": "0.5"}))
+    with pytest.raises(ValueError, match=r"^hf: --model-arg dtype='fp8' is not one of"):
+        hf.validate_args({"dtype": "fp8"})
+    hf.validate_args({"dtype": "auto", "trust_remote_code": "false"})
+
+
+def test_template_on_the_tokenizer_only_or_nowhere(tiny_llava: HFModel, mixed_requests: list[Request]) -> None:
+    """Older checkpoints keep the chat template in the tokenizer; base models have none (a per-request error)."""
+    processor = copy.deepcopy(tiny_llava.processor)
+    processor.tokenizer.chat_template, processor.chat_template = processor.chat_template, None
+    model = HFModel(tiny_llava.model, processor)
+    assert [model.prompt_text(r) for r in mixed_requests] == [tiny_llava.prompt_text(r) for r in mixed_requests]
+    processor.tokenizer.chat_template = None
+    responses = model.generate(mixed_requests[:2])
+    assert all(not r.ok and "could not build the prompt" in str(r.error) for r in responses)
+    assert "has no chat template" in str(responses[0].error)

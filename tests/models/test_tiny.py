@@ -24,7 +24,7 @@ def texts(model: HFModel, requests: list[Request]) -> list[str]:
 
 
 def test_unknown_name_lists_known_ones() -> None:
-    with pytest.raises(ValueError, match="tiny-llava, tiny-qwen2-vl"):
+    with pytest.raises(ValueError, match="unknown tiny model .tiny-gpt.; known: tiny-llava, tiny-llava-next, tiny-qwen2-vl"):
         build_tiny("tiny-gpt")
 
 
@@ -133,3 +133,15 @@ def test_any_prompt_gives_a_repeatable_string(tiny_llava: HFModel, prompt: str, 
     first, second = tiny_llava.generate([request]), tiny_llava.generate([request])
     assert first[0].ok and isinstance(first[0].text, str)
     assert first == second
+
+
+def test_load_takes_the_tiny_model_args() -> None:
+    from pytest_multitrust.models import tiny
+    from pytest_multitrust.models.registry import LoadOptions
+
+    model = tiny.load("tiny-llava", LoadOptions(seed=2, args={"max_batch_size": "4", "dtype": "bfloat16"}))
+    assert (model.max_batch_size, model.dtype, model.identity) == (4, "bfloat16", {"tiny": "tiny-llava", "seed": 2})
+    assert model.generate([Request("t/v/0", "Hi", params=GenerationParams(max_new_tokens=4))])[0].ok
+    assert tiny.load("tiny-llava", LoadOptions(args={"dtype": "auto"})).dtype == "float32"
+    with pytest.raises(ValueError, match=r"^tiny: unknown --model-arg 'device_map'; accepted keys: dtype, device, max"):
+        tiny.validate_args({"device_map": "auto"})
