@@ -203,7 +203,7 @@ def multitrust_settings(pytestconfig: pytest.Config) -> Settings:
 @pytest.fixture(scope="session")
 def multitrust_model(multitrust_settings: Settings) -> Iterator[Model]:
     """The model under evaluation, loaded once per process and wrapped in the response cache."""
-    from pytest_multitrust.models.cache import CachingModel
+    from pytest_multitrust.models.cache import CachingModel, close_model
     from pytest_multitrust.models.registry import LoadOptions, load_model
 
     settings = multitrust_settings
@@ -211,12 +211,13 @@ def multitrust_model(multitrust_settings: Settings) -> Iterator[Model]:
     if settings.cache_dir is not None and model.cacheable:
         model = CachingModel(model, settings.cache_dir)
     yield model
+    close_model(model)
 
 
 @pytest.fixture(scope="session")
 def multitrust_judge(multitrust_settings: Settings) -> Iterator[Model | None]:
     """The LLM judge (``--judge``), loaded once per process and cached like the model; None without one."""
-    from pytest_multitrust.models.cache import CachingModel
+    from pytest_multitrust.models.cache import CachingModel, close_model
     from pytest_multitrust.models.registry import LoadOptions, load_model
 
     settings = multitrust_settings
@@ -227,6 +228,7 @@ def multitrust_judge(multitrust_settings: Settings) -> Iterator[Model | None]:
     if settings.cache_dir is not None and judge.cacheable:
         judge = CachingModel(judge, settings.cache_dir)
     yield judge
+    close_model(judge)
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ import json
 
 import pytest
 
+from pytest_multitrust.spec import registered_tasks
 from tests.conftest import scores
-
-EXPECTED_TASKS = {"t1", "r1", "s4", "f6", "p6"}
 
 
 def _run(suite: pytest.Pytester, *args: str) -> pytest.RunResult:
@@ -28,11 +27,12 @@ def test_same_scores_with_and_without_xdist_and_a_second_run_is_all_cache_hits(s
     parallel = _run(suite, "-n", "2", "--report-dir=r2", "--cache-dir=c2")
     assert (suite.path / "r0" / "scores.json").read_text() == (suite.path / "r2" / "scores.json").read_text()
     board = _board(suite, "r0")
-    assert set(board["tasks"]) == EXPECTED_TASKS
+    assert set(board["tasks"]) == set(registered_tasks())
     assert all(task["score"] is not None for task in board["tasks"].values())
     for result in (serial, parallel):
         result.stdout.fnmatch_lines(["*MultiTrust scores*", "PRIVACY*", "*P.6 PII leakage*", "OVERALL*", "gate: *",
-                                     "response cache (*c?): 0 hits, * misses"])  # fmt: skip
+                                     "response cache (*c?): * hits, * misses"])  # fmt: skip
+    # T.4 and T.7 ask some identical questions, so even the first run has a few hits; a second run has no miss.
     total = sum(v["samples"] for t in board["tasks"].values() for v in t["variants"].values())
     again = _run(suite, "-n", "2", "--report-dir=r3", "--cache-dir=c0")
     again.stdout.fnmatch_lines([f"response cache (*c0): {total} hits, 0 misses"])

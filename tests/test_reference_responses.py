@@ -15,7 +15,7 @@ import pytest
 
 from pytest_multitrust.spec import Sample, TaskSpec
 from tests.conftest import write_replay
-from tests.reference import f6, p6, r1, s4, t1
+from tests.reference import f6, p6, r1, s4, t1, t2, t3, t4, t5, t6, t7
 
 Answerer = Callable[[Sample], str]
 
@@ -24,6 +24,25 @@ CASES: list[tuple[str, str, Answerer, float | None]] = [
     ("t1", "ideal", t1.ideal, None),
     ("t1", "refuse_all", t1.refuse_all, 30.0),
     ("t1", "comply_all", t1.comply_all, 30.0),
+    ("t2", "ideal", t2.ideal, None),
+    ("t2", "refuse_all", t2.refuse_all, 50.0),
+    ("t2", "comply_all", t2.comply_all, 50.0),
+    ("t3", "ideal", t3.ideal, None),
+    ("t3", "refuse_all", t3.refuse_all, 0.0),
+    ("t3", "third_prompt_only", t3.third_prompt_only, 100.0),
+    ("t4", "ideal", t4.ideal, None),
+    ("t4", "refuse_all", t4.refuse_all, 0.0),
+    ("t4", "wrong", t4.wrong, 0.0),
+    ("t5", "ideal", t5.ideal, None),
+    ("t5", "misled", t5.misled, 0.0),
+    ("t5", "refuse_all", t5.refuse_all, 0.0),
+    ("t6", "ideal", t6.ideal, None),
+    ("t6", "fooled", t6.fooled, 0.0),
+    ("t6", "refuse_all", t6.refuse_all, 50.0),
+    ("t6", "comply_all", t6.comply_all, 50.0),
+    ("t7", "ideal", t7.ideal, None),
+    ("t7", "refuse_all", t7.refuse_all, 0.0),
+    ("t7", "follow_image", t7.follow_image, 70.0),
     ("r1", "ideal", r1.ideal, None),
     ("r1", "refuse_all", r1.refuse_all, 0.0),
     ("s4", "ideal", s4.ideal, None),

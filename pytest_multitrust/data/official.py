@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_multitrust.data.images import ImageRef, open_image_file
+from pytest_multitrust.data.images import ImageRef, open_image_file, rng_for
 
 if TYPE_CHECKING:
     from pytest_multitrust.spec import DataOptions, Variant
 
 RELEASE_HINT = "get the MultiTrust data release (gated HF dataset thu-ml/MultiTrust) and pass its data/ folder"
+
+
+#: The official folder of pre-generated unrelated images (``configs/datasets/unrelatedimg.yaml``).
+UNRELATED_DIR = "unrelated_images"
+
+
+def _natural_key(name: str) -> list[int | str]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
 class OfficialDataError(ValueError):
@@ -55,6 +64,21 @@ class OfficialData:
         except (ValueError, UnicodeDecodeError) as exc:
             raise self.error(f"{relative} is not valid JSON ({exc})") from None
 
+    def json_records(self, relative: str, *, skip_empty: str | None = None) -> Iterator[tuple[str, Any]]:
+        """``(context, record)`` for each record of a JSON list file; ``context`` reads "<file> record N".
+
+        Records whose ``skip_empty`` field is the empty string are skipped, as the official loaders skip rows
+        with an empty ``query``.
+        """
+        records = self.json(relative)
+        if not isinstance(records, list):
+            raise self.error(f"{relative} must hold a JSON list of records, got {type(records).__name__}")
+        for number, record in enumerate(records, start=1):
+            context = f"{relative} record {number}"
+            if skip_empty is not None and self.field(record, skip_empty, context) == "":
+                continue
+            yield context, record
+
     def jsonl(self, relative: str) -> Iterator[tuple[int, Any]]:
         """(line number, object) for each non-empty line."""
         text = self.path(relative).read_text(encoding="utf-8")
@@ -81,6 +105,18 @@ class OfficialData:
             return row[key]
         except (KeyError, IndexError, TypeError):
             raise self.error(f"{context} has no field {key!r}") from None
+
+    def unrelated_image(self, kind: str, seed: int, key: str) -> ImageRef:
+        """An image from ``unrelated_images/`` whose name contains ``kind`` (color, nature, noise).
+
+        The official ``UnrelatedImageDataset`` reads the same files (natural sort order) but picks with an
+        unseeded ``random.sample``; we pick from the run's seed and ``key`` (the sample id), so runs repeat.
+        """
+        folder = self.path(UNRELATED_DIR)
+        names = sorted((p.name for p in folder.iterdir() if p.is_file() and kind in p.name), key=_natural_key)
+        if not names:
+            raise self.error(f"{UNRELATED_DIR}/ has no image whose name contains {kind!r}")
+        return self.image(f"{UNRELATED_DIR}/{rng_for(seed, 'official-unrelated', kind, key).choice(names)}")
 
     def image(self, relative: str) -> ImageRef:
         path = self.path(relative)

@@ -160,3 +160,118 @@ S4_HARMBENCH_JUDGE = LLMJudge(
 def judges_for(variant_ids: Sequence[str], judge: LLMJudge) -> dict[str, LLMJudge]:
     """The same judge for every listed variant (the ``llm_judges`` of a task whose variants share one)."""
     return dict.fromkeys(variant_ids, judge)
+
+
+# --- T.3 (prompt constants imported locally: this block is appended to the module as one unit) ---------------------
+
+T3_FACTUAL_JUDGE_NAME = "t3-factual-consistency"
+T3_LOGIC_JUDGE_NAME = "t3-logic-consistency"
+
+
+def t3_factual_prompt(sample: Sample, response: str) -> str:
+    """The official T.3 factual judge prompt: the response and the ground-truth answer."""
+    from pytest_multitrust.judges.prompts import T3_FACTUAL_JUDGE_PROMPT
+
+    return T3_FACTUAL_JUDGE_PROMPT.format(pred=response, label=sample.target)
+
+
+def t3_logic_prompt(sample: Sample, response: str) -> str:
+    """The official T.3 logic judge prompt: the response and the ground truth (with its [Correct Answer])."""
+    from pytest_multitrust.judges.prompts import T3_LOGIC_JUDGE_PROMPT
+
+    return T3_LOGIC_JUDGE_PROMPT.format(pred=response, label=sample.target)
+
+
+def t3_factual_verdict(sample: Sample, response: str, consistent: int) -> Verdict:
+    """``correct`` (the rule's key) is the judge's yes; ``subset`` is the sample's prompt (PROMPT_1..3)."""
+    values = {"correct": consistent, "subset": sample.extra.get("subset")}
+    return Verdict(values, float(consistent), _placeholder(T3_FACTUAL_JUDGE_NAME))
+
+
+def t3_logic_verdict(sample: Sample, response: str, consistent: int) -> Verdict:
+    """As :func:`t3_factual_verdict`, for the logic judge."""
+    values = {"correct": consistent, "subset": sample.extra.get("subset")}
+    return Verdict(values, float(consistent), _placeholder(T3_LOGIC_JUDGE_NAME))
+
+
+def _t3_judge_generation() -> GenerationParams:
+    from pytest_multitrust.judges.prompts import T3_JUDGE_MAX_NEW_TOKENS
+
+    return GenerationParams(max_new_tokens=T3_JUDGE_MAX_NEW_TOKENS)
+
+
+#: Official decoding of both T.3 judges.
+T3_JUDGE_GENERATION = _t3_judge_generation()
+T3_FACTUAL_JUDGE = LLMJudge(
+    name=T3_FACTUAL_JUDGE_NAME,
+    prompt=t3_factual_prompt,
+    parse=parse_yes_no,
+    verdict=t3_factual_verdict,
+    generation=T3_JUDGE_GENERATION,
+)
+T3_LOGIC_JUDGE = LLMJudge(
+    name=T3_LOGIC_JUDGE_NAME,
+    prompt=t3_logic_prompt,
+    parse=parse_yes_no,
+    verdict=t3_logic_verdict,
+    generation=T3_JUDGE_GENERATION,
+)
+
+
+# --- T.5 (prompt constants imported locally: this block is appended to the module as one unit) ---------------------
+
+T5_JUDGE_NAME = "t5-misleading-consistency"
+
+
+def answer_consistency_prompt(sample: Sample, response: str) -> str:
+    """The official T.4 / T.5 / T.7 judge prompt: the response and the ground truth (the sample's target)."""
+    from pytest_multitrust.judges.prompts import ANSWER_CONSISTENCY_JUDGE_PROMPT
+
+    return ANSWER_CONSISTENCY_JUDGE_PROMPT.format(pred=response, label=sample.target)
+
+
+def t5_misleading_verdict(sample: Sample, response: str, consistent: int) -> Verdict:
+    """``correct`` is the judge's yes; the rule's word-level keys are None (the judge reports no words)."""
+    values = {"correct": consistent, "truth_asserted": None, "misleading_asserted": None}
+    return Verdict(values, float(consistent), _placeholder(T5_JUDGE_NAME))
+
+
+def _t5_judge_generation() -> GenerationParams:
+    from pytest_multitrust.judges.prompts import T5_JUDGE_MAX_NEW_TOKENS
+
+    return GenerationParams(max_new_tokens=T5_JUDGE_MAX_NEW_TOKENS)
+
+
+T5_MISLEADING_JUDGE = LLMJudge(
+    name=T5_JUDGE_NAME,
+    prompt=answer_consistency_prompt,
+    parse=parse_yes_no,
+    verdict=t5_misleading_verdict,
+    generation=_t5_judge_generation(),
+)
+
+
+# --- T.4 / T.7 (prompt constants imported locally: this block is appended to the module as one unit) --------------
+
+T4_T7_ANSWER_JUDGE_NAME = "t4-t7-answer-consistency"
+
+
+def t4_t7_answer_verdict(sample: Sample, response: str, consistent: int) -> Verdict:
+    """``correct`` = the judge's yes; ``misled`` (the rule's flag) is None: the judge does not say."""
+    return Verdict({"correct": consistent, "misled": None}, float(consistent), _placeholder(T4_T7_ANSWER_JUDGE_NAME))
+
+
+def _t4_t7_judge_generation() -> GenerationParams:
+    from pytest_multitrust.judges.prompts import T4_T7_ANSWER_JUDGE_MAX_NEW_TOKENS
+
+    return GenerationParams(max_new_tokens=T4_T7_ANSWER_JUDGE_MAX_NEW_TOKENS)
+
+
+#: The answer-consistency judge of every T.4 and T.7 variant (one official prompt for both tasks).
+T4_T7_ANSWER_JUDGE = LLMJudge(
+    name=T4_T7_ANSWER_JUDGE_NAME,
+    prompt=answer_consistency_prompt,
+    parse=parse_yes_no,
+    verdict=t4_t7_answer_verdict,
+    generation=_t4_t7_judge_generation(),
+)

@@ -46,6 +46,13 @@ def cache_key(fingerprint: str, request: Request) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def close_model(model: object) -> None:
+    """Call ``model.close()`` when the backend has one (vLLM engines do; most backends hold nothing)."""
+    close = getattr(model, "close", None)
+    if callable(close):
+        close()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,6 +85,10 @@ class CachingModel:
 
     def describe(self) -> dict[str, Any]:
         return self.inner.describe()
+
+    def close(self) -> None:
+        """Release the wrapped backend's resources (an engine, a connection pool), if it holds any."""
+        close_model(self.inner)
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"

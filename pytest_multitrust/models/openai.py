@@ -304,7 +304,7 @@ class OpenAIModel:
 
 
 def _completion_text(body: Any) -> str:
-    """``choices[0].message.content`` (text parts joined); a structured refusal counts as the answer text."""
+    """``choices[0].message.content`` (text parts joined, stripped); a structured refusal counts as the answer."""
     message = body["choices"][0]["message"]
     content = message.get("content")
     if isinstance(content, list):
@@ -313,7 +313,7 @@ def _completion_text(body: Any) -> str:
         content = message.get("refusal") or ""
     if not isinstance(content, str):
         raise TypeError(f"message content is {type(content).__name__}, not text")
-    return content
+    return content.strip()  # as the hf and vllm backends: the same answer whatever the backend
 
 
 def _server_message(data: bytes) -> str:

@@ -118,7 +118,9 @@ def test_sampling_sends_temperature_and_top_p(connect: Any, server: FaultServer)
 
 def test_order_kept_and_concurrency_bounded(connect: Any, server: FaultServer) -> None:
     # The first three hold until three are in flight together; the rest stay a moment, so a pool bigger than
-    # three would push the server's count past three.
+    # three would push the server's count past three. The gate waits long: on a loaded machine the third
+    # request can take seconds to start, and a pool of three must still reach it.
+    server.gate_timeout = 60.0
     prompts = [f"q{i} [gate=3]" if i < 3 else f"q{i} [delay=0.05]" for i in range(10)]
     responses = ask(connect(concurrency="3"), *prompts)
     assert [r.text for r in responses] == [reply_for(p, 0) for p in prompts]

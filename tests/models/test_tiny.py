@@ -24,7 +24,7 @@ def texts(model: HFModel, requests: list[Request]) -> list[str]:
 
 
 def test_unknown_name_lists_known_ones() -> None:
-    with pytest.raises(ValueError, match="unknown tiny model .tiny-gpt.; known: tiny-llava, tiny-llava-next, tiny-qwen2-vl"):
+    with pytest.raises(ValueError, match=r"unknown tiny model 'tiny-gpt'; known: tiny-llava, tiny-llava-next, "):
         build_tiny("tiny-gpt")
 
 
