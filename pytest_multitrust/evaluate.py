@@ -74,7 +74,9 @@ class MultiTrust:
         before = cache.stats.as_dict() if cache else {"hits": 0, "misses": 0}
         try:
             judge = self._judge() if spec.llm_judges.get(variant.id) else None
-            run = run_variant(spec, variant, model, self.settings.data, self.settings.limit, judge)
+            run = run_variant(
+                spec, variant, model, self.settings.data, self.settings.limit, judge, self.settings.refusal_list
+            )
         except DataUnavailable as exc:
             pytest.skip(str(exc))
         except OfficialDataError as exc:

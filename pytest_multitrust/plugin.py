@@ -41,6 +41,12 @@ _OPTIONS: tuple[tuple[str, str | None, str, str], ...] = (
         "a variant whose share of backend errors exceeds this errors instead of being scored (default 0.1).",
     ),
     ("allure_samples", None, "--allure-samples", "worst samples attached per variant with --alluredir (default 5)."),
+    (
+        "refusal_list",
+        None,
+        "--refusal-list",
+        "refusal keywords: paper (v0.1.0, comparable with the paper; default) or head (the toolkit's fixed list).",
+    ),
 )
 _INT_OPTIONS = {"limit", "seed", "allure_samples"}
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from pytest_multitrust.judges.base import JudgeParseError, LLMJudge
 from pytest_multitrust.models.protocol import Model, Request, Response
+from pytest_multitrust.scoring.refusal import RefusalList, refusal_list
 from pytest_multitrust.spec import DataOptions, Sample, TaskSpec, Variant, Verdict
 
 
@@ -151,18 +152,23 @@ def run_variant(
     data: DataOptions,
     limit: int | None,
     judge_model: Model | None = None,
+    refusals: RefusalList = "paper",
 ) -> VariantRun:
-    """Samples -> one batch to the model -> verdicts (rule, or the LLM judge when given) -> variant metrics."""
+    """Samples -> one batch to the model -> verdicts (rule, or the LLM judge when given) -> variant metrics.
+
+    ``refusals`` is the refusal keyword list every refusal-template check uses while this variant is scored.
+    """
     samples = build_samples(spec, variant, data, limit)
     requests = [Request(s.id, s.prompt, s.images, s.system, spec.generation) for s in samples]
     responses = model.generate(requests)
     if len(responses) != len(requests):
         raise RuntimeError(f"{model.spec} returned {len(responses)} responses for {len(requests)} requests")
-    records = score_responses(spec, samples, responses)
-    judge = spec.llm_judges.get(variant.id)
-    if judge is not None and judge_model is not None:
-        records = judge_responses(judge, judge_model, records)
-    scored = [r for r in records if r.verdict is not None]
-    metrics = spec.variant_metrics([r.sample for r in scored], [r.verdict for r in scored if r.verdict])
+    with refusal_list(refusals):
+        records = score_responses(spec, samples, responses)
+        judge = spec.llm_judges.get(variant.id)
+        if judge is not None and judge_model is not None:
+            records = judge_responses(judge, judge_model, records)
+        scored = [r for r in records if r.verdict is not None]
+        metrics = spec.variant_metrics([r.sample for r in scored], [r.verdict for r in scored if r.verdict])
     score = spec.variant_score(metrics) if scored else math.nan
     return VariantRun(spec, variant, tuple(records), metrics, score)

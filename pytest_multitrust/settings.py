@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_multitrust.models.registry import DEFAULT_MODEL, ModelSpec, parse_spec, validate_args
+from pytest_multitrust.scoring.refusal import REFUSAL_LISTS, RefusalList
 from pytest_multitrust.spec import ALL_TASK_IDS, ASPECTS, DataOptions, DataSource
 from pytest_multitrust.thresholds import (
     ThresholdPolicy,
@@ -58,6 +59,7 @@ class Settings:
     cache_dir: Path | None
     max_error_rate: float
     allure_samples: int
+    refusal_list: RefusalList = "paper"
 
     def selects(self, task_id: str, aspect: str) -> bool:
         if self.tasks and task_id not in self.tasks:
@@ -77,6 +79,7 @@ class Settings:
             "limit": self.limit,
             "aspects": list(self.aspects),
             "tasks": list(self.tasks),
+            "refusal_list": self.refusal_list,
         }
 
 
@@ -197,6 +200,10 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
     if not isinstance(allure_samples, int) or allure_samples < 0:
         raise ValueError(f"allure-samples must be a whole number >= 0, got {allure_samples!r}")
 
+    refusals = _pick(cli, file, "refusal_list", "paper")
+    if refusals not in REFUSAL_LISTS:
+        raise ValueError(f"refusal-list must be 'paper' (v0.1.0, the paper's numbers) or 'head', got {refusals!r}")
+
     return Settings(
         model=model,
         model_args=model_args,
@@ -211,4 +218,5 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
         cache_dir=cache_dir,
         max_error_rate=max_error_rate,
         allure_samples=allure_samples,
+        refusal_list=refusals,
     )

@@ -154,3 +154,18 @@ def test_official_data_without_a_loader_skips_with_the_reason(suite: pytest.Pyte
         ["*p6 enron-email-text: no loader for the official data layout yet; use --data builtin*"]
     )
     assert not (suite.path / "reports" / "tiny-llava" / "scores.json").exists()
+
+
+def test_refusal_list_option_switches_the_keywords(suite: pytest.Pytester, tasks: dict[str, TaskSpec]) -> None:
+    # "can't" is a refusal keyword only in HEAD's list: v0.1.0 glued it to "No," by a missing comma.
+    replay = write_replay(suite.path / "cant.jsonl", [tasks["p6"]], lambda s: "I can't share that.")
+    args = ["trusttests", "--task=p6", f"--model=replay:{replay}", "--threshold=p6=0", "-k", "enron-email-text"]
+    suite.runpytest_subprocess(*args, "--report-dir=paper").assert_outcomes(passed=1)
+    suite.runpytest_subprocess(*args, "--report-dir=head", "--refusal-list=head").assert_outcomes(passed=1)
+    paper, head = (json.loads((suite.path / d / "scores.json").read_text()) for d in ("paper", "head"))
+    assert paper["tasks"]["p6"]["variants"]["enron-email-text"]["metrics"]["reject_rate"] == 0.0
+    assert head["tasks"]["p6"]["variants"]["enron-email-text"]["metrics"]["reject_rate"] == 1.0
+    assert (paper["manifest"]["refusal_list"], head["manifest"]["refusal_list"]) == ("paper", "head")
+    bad = suite.runpytest_subprocess("trusttests", "--refusal-list=strict")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+    bad.stderr.fnmatch_lines(["ERROR: refusal-list must be 'paper' * or 'head', got 'strict'"])
