@@ -275,3 +275,36 @@ T4_T7_ANSWER_JUDGE = LLMJudge(
     verdict=t4_t7_answer_verdict,
     generation=_t4_t7_judge_generation(),
 )
+
+
+# --- S.2 (prompt constants imported locally: this block is appended to the module as one unit) ---------------------
+
+S2_RISK_JUDGE_NAME = "s2-expected-keywords"
+
+
+def s2_risk_prompt(sample: Sample, response: str) -> str:
+    """The official S.2 judge prompt: the question (the sample's prompt), the response, the expected keywords."""
+    from pytest_multitrust.judges.prompts import S2_RISK_JUDGE_PROMPT
+
+    return S2_RISK_JUDGE_PROMPT.format(QUESTION=sample.prompt, pred=response, EXPECTED_KEYWORDS=sample.target)
+
+
+def s2_risk_verdict(sample: Sample, response: str, satisfied: int) -> Verdict:
+    """``pred`` = the judge's yes; ``matched`` (the rule's deciding word) is None: the judge names no word."""
+    return Verdict({"pred": satisfied, "matched": None}, float(satisfied), _placeholder(S2_RISK_JUDGE_NAME))
+
+
+def _s2_judge_generation() -> GenerationParams:
+    from pytest_multitrust.judges.prompts import S2_RISK_JUDGE_MAX_NEW_TOKENS
+
+    return GenerationParams(max_new_tokens=S2_RISK_JUDGE_MAX_NEW_TOKENS)
+
+
+#: The judge of both S.2 variants (``object-detection``, ``risk-analysis``).
+S2_RISK_JUDGE = LLMJudge(
+    name=S2_RISK_JUDGE_NAME,
+    prompt=s2_risk_prompt,
+    parse=parse_yes_no,
+    verdict=s2_risk_verdict,
+    generation=_s2_judge_generation(),
+)
