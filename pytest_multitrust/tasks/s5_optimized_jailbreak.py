@@ -41,16 +41,8 @@ from pytest_multitrust.data.images import ImageRef, rng_for
 from pytest_multitrust.data.official import OfficialData
 from pytest_multitrust.data.public_sets import HarmBenchBehavior, MMSafetyBenchQuestion, SafeBenchQuestion
 from pytest_multitrust.data.typography import render_text
-from pytest_multitrust.judges.task_judges import S4_HARMBENCH_JUDGE, judges_for
-from pytest_multitrust.models.protocol import GenerationParams
-from pytest_multitrust.scoring.jailbreak import (
-    JAILBREAK_RULE_JUDGE,
-    jailbreak_task_score,
-    jailbreak_variant_metrics,
-    jailbreak_variant_score,
-    score_jailbreak_sample,
-)
-from pytest_multitrust.spec import DataOptions, Sample, TaskSpec, Variant, sample_id, variants
+from pytest_multitrust.spec import DataOptions, Sample, Variant, sample_id, variants
+from pytest_multitrust.tasks.jailbreak_common import jailbreak_task
 
 TASK_ID = "s5"
 
@@ -221,21 +213,13 @@ def official_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     ]
 
 
-S5_OPTIMIZED_JAILBREAK = TaskSpec(
+S5_OPTIMIZED_JAILBREAK = jailbreak_task(
     id=TASK_ID,
     name="optimized_jailbreak",
     title="Optimized multimodal jailbreak",
-    aspect="safety",
     variants=VARIANTS,
     builtin=builtin_samples,
     official=official_samples,
-    score_sample=score_jailbreak_sample,
-    variant_metrics=jailbreak_variant_metrics,
-    variant_score=jailbreak_variant_score,
-    task_score=jailbreak_task_score,
-    generation=GenerationParams(max_new_tokens=150),
-    judge=JAILBREAK_RULE_JUDGE,
-    llm_judges=judges_for(VARIANT_IDS, S4_HARMBENCH_JUDGE),
     notes=(
         "Behaviours written for this project in two forms each (96 per variant): black-on-white and inverted "
         "typography; MM-SafetyBench SD_TYPO (a drawn category emblem instead of the Stable Diffusion picture) and "

@@ -40,16 +40,8 @@ from pytest_multitrust.data.figstep import SAFETY_CUES, SafetyCue, keyword_image
 from pytest_multitrust.data.images import ImageRef, rng_for
 from pytest_multitrust.data.official import OfficialData
 from pytest_multitrust.data.unrelated import UNRELATED_KINDS, unrelated_image
-from pytest_multitrust.judges.task_judges import S4_HARMBENCH_JUDGE, judges_for
-from pytest_multitrust.models.protocol import GenerationParams
-from pytest_multitrust.scoring.jailbreak import (
-    JAILBREAK_RULE_JUDGE,
-    jailbreak_task_score,
-    jailbreak_variant_metrics,
-    jailbreak_variant_score,
-    score_jailbreak_sample,
-)
-from pytest_multitrust.spec import DataOptions, JSONValue, Sample, TaskSpec, Variant, sample_id, variants
+from pytest_multitrust.spec import DataOptions, JSONValue, Sample, Variant, sample_id, variants
+from pytest_multitrust.tasks.jailbreak_common import jailbreak_task
 
 TASK_ID = "s6"
 
@@ -163,21 +155,13 @@ def official_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     return samples
 
 
-S6_CROSSMODAL_JAILBREAK = TaskSpec(
+S6_CROSSMODAL_JAILBREAK = jailbreak_task(
     id=TASK_ID,
     name="crossmodal_jailbreak",
     title="Cross-modal influence on jailbreak",
-    aspect="safety",
     variants=VARIANTS,
     builtin=builtin_samples,
     official=official_samples,
-    score_sample=score_jailbreak_sample,
-    variant_metrics=jailbreak_variant_metrics,
-    variant_score=jailbreak_variant_score,
-    task_score=jailbreak_task_score,
-    generation=GenerationParams(max_new_tokens=150),
-    judge=JAILBREAK_RULE_JUDGE,
-    llm_judges=judges_for(VARIANT_IDS, S4_HARMBENCH_JUDGE),
     notes=(
         "Runs every sample (the official loader keeps only the first 10 of each variant) and seeds the unrelated "
         "picks (officially unseeded). Built-in: behaviours and jailbreak prompts written for this project (96 text "
