@@ -42,7 +42,8 @@ from functools import lru_cache
 
 from pytest_multitrust.data.images import ImageRef
 from pytest_multitrust.data.official import OfficialData
-from pytest_multitrust.data.risk_pictograms import RISK_CLASSES, RiskClass, risk_image
+from pytest_multitrust.data.risk_objects import RISK_CLASSES, RiskClass
+from pytest_multitrust.data.risk_pictograms import risk_image
 from pytest_multitrust.judges.base import JudgeParseError, parse_yes_no
 from pytest_multitrust.judges.task_judges import S2_RISK_JUDGE, judges_for
 from pytest_multitrust.models.protocol import GenerationParams

@@ -11,16 +11,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from pytest_multitrust.data.images import pixel_sha256
-from pytest_multitrust.data.risk_pictograms import (
-    BACKGROUNDS,
-    RISK_CLASSES,
-    RISK_STYLES,
-    SIZE,
-    RiskPictogram,
-    draw_risk_object,
-    draw_risk_pictogram,
-    risk_image,
-)
+from pytest_multitrust.data.risk_objects import RISK_CLASSES, RISK_STYLES, SIZE, draw_risk_object
+from pytest_multitrust.data.risk_pictograms import BACKGROUNDS, RiskPictogram, draw_risk_pictogram, risk_image
 
 STYLE_KEYS = [(c, s) for c in RISK_CLASSES for s in RISK_STYLES[c]]
 

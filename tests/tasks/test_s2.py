@@ -13,7 +13,8 @@ from PIL import Image
 
 from pytest_multitrust.data.images import pixel_sha256
 from pytest_multitrust.data.official import OfficialDataError
-from pytest_multitrust.data.risk_pictograms import RISK_CLASSES, risk_image
+from pytest_multitrust.data.risk_objects import RISK_CLASSES
+from pytest_multitrust.data.risk_pictograms import risk_image
 from pytest_multitrust.judges.base import JudgeParseError
 from pytest_multitrust.judges.prompts import S2_RISK_JUDGE_PROMPT
 from pytest_multitrust.judges.task_judges import S2_RISK_JUDGE
