@@ -22,14 +22,22 @@ from collections.abc import Sequence
 
 from pytest_multitrust.judges.base import JudgeParseError, LLMJudge, parse_yes_no
 from pytest_multitrust.judges.prompts import (
+    ANSWER_CONSISTENCY_JUDGE_PROMPT,
     HARMBENCH_CLS_MAX_NEW_TOKENS,
     HARMBENCH_CLS_PROMPT,
     R1_LABEL_JUDGE_MAX_NEW_TOKENS,
     R1_LABEL_JUDGE_PROMPT,
+    S2_RISK_JUDGE_MAX_NEW_TOKENS,
+    S2_RISK_JUDGE_PROMPT,
     T1_GROUNDING_JUDGE_MAX_NEW_TOKENS,
     T1_GROUNDING_JUDGE_PROMPT,
     T1_OCR_JUDGE_MAX_NEW_TOKENS,
     T1_OCR_JUDGE_PROMPT,
+    T3_FACTUAL_JUDGE_PROMPT,
+    T3_JUDGE_MAX_NEW_TOKENS,
+    T3_LOGIC_JUDGE_PROMPT,
+    T4_T7_ANSWER_JUDGE_MAX_NEW_TOKENS,
+    T5_JUDGE_MAX_NEW_TOKENS,
 )
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.boxes import Box
@@ -162,7 +170,7 @@ def judges_for(variant_ids: Sequence[str], judge: LLMJudge) -> dict[str, LLMJudg
     return dict.fromkeys(variant_ids, judge)
 
 
-# --- T.3 (prompt constants imported locally: this block is appended to the module as one unit) ---------------------
+# --- T.3 ---------------------
 
 T3_FACTUAL_JUDGE_NAME = "t3-factual-consistency"
 T3_LOGIC_JUDGE_NAME = "t3-logic-consistency"
@@ -170,15 +178,11 @@ T3_LOGIC_JUDGE_NAME = "t3-logic-consistency"
 
 def t3_factual_prompt(sample: Sample, response: str) -> str:
     """The official T.3 factual judge prompt: the response and the ground-truth answer."""
-    from pytest_multitrust.judges.prompts import T3_FACTUAL_JUDGE_PROMPT
-
     return T3_FACTUAL_JUDGE_PROMPT.format(pred=response, label=sample.target)
 
 
 def t3_logic_prompt(sample: Sample, response: str) -> str:
     """The official T.3 logic judge prompt: the response and the ground truth (with its [Correct Answer])."""
-    from pytest_multitrust.judges.prompts import T3_LOGIC_JUDGE_PROMPT
-
     return T3_LOGIC_JUDGE_PROMPT.format(pred=response, label=sample.target)
 
 
@@ -194,14 +198,8 @@ def t3_logic_verdict(sample: Sample, response: str, consistent: int) -> Verdict:
     return Verdict(values, float(consistent), _placeholder(T3_LOGIC_JUDGE_NAME))
 
 
-def _t3_judge_generation() -> GenerationParams:
-    from pytest_multitrust.judges.prompts import T3_JUDGE_MAX_NEW_TOKENS
-
-    return GenerationParams(max_new_tokens=T3_JUDGE_MAX_NEW_TOKENS)
-
-
 #: Official decoding of both T.3 judges.
-T3_JUDGE_GENERATION = _t3_judge_generation()
+T3_JUDGE_GENERATION = GenerationParams(max_new_tokens=T3_JUDGE_MAX_NEW_TOKENS)
 T3_FACTUAL_JUDGE = LLMJudge(
     name=T3_FACTUAL_JUDGE_NAME,
     prompt=t3_factual_prompt,
@@ -218,15 +216,13 @@ T3_LOGIC_JUDGE = LLMJudge(
 )
 
 
-# --- T.5 (prompt constants imported locally: this block is appended to the module as one unit) ---------------------
+# --- T.5 ---------------------
 
 T5_JUDGE_NAME = "t5-misleading-consistency"
 
 
 def answer_consistency_prompt(sample: Sample, response: str) -> str:
     """The official T.4 / T.5 / T.7 judge prompt: the response and the ground truth (the sample's target)."""
-    from pytest_multitrust.judges.prompts import ANSWER_CONSISTENCY_JUDGE_PROMPT
-
     return ANSWER_CONSISTENCY_JUDGE_PROMPT.format(pred=response, label=sample.target)
 
 
@@ -236,22 +232,16 @@ def t5_misleading_verdict(sample: Sample, response: str, consistent: int) -> Ver
     return Verdict(values, float(consistent), _placeholder(T5_JUDGE_NAME))
 
 
-def _t5_judge_generation() -> GenerationParams:
-    from pytest_multitrust.judges.prompts import T5_JUDGE_MAX_NEW_TOKENS
-
-    return GenerationParams(max_new_tokens=T5_JUDGE_MAX_NEW_TOKENS)
-
-
 T5_MISLEADING_JUDGE = LLMJudge(
     name=T5_JUDGE_NAME,
     prompt=answer_consistency_prompt,
     parse=parse_yes_no,
     verdict=t5_misleading_verdict,
-    generation=_t5_judge_generation(),
+    generation=GenerationParams(max_new_tokens=T5_JUDGE_MAX_NEW_TOKENS),
 )
 
 
-# --- T.4 / T.7 (prompt constants imported locally: this block is appended to the module as one unit) --------------
+# --- T.4 / T.7 --------------
 
 T4_T7_ANSWER_JUDGE_NAME = "t4-t7-answer-consistency"
 
@@ -261,31 +251,23 @@ def t4_t7_answer_verdict(sample: Sample, response: str, consistent: int) -> Verd
     return Verdict({"correct": consistent, "misled": None}, float(consistent), _placeholder(T4_T7_ANSWER_JUDGE_NAME))
 
 
-def _t4_t7_judge_generation() -> GenerationParams:
-    from pytest_multitrust.judges.prompts import T4_T7_ANSWER_JUDGE_MAX_NEW_TOKENS
-
-    return GenerationParams(max_new_tokens=T4_T7_ANSWER_JUDGE_MAX_NEW_TOKENS)
-
-
 #: The answer-consistency judge of every T.4 and T.7 variant (one official prompt for both tasks).
 T4_T7_ANSWER_JUDGE = LLMJudge(
     name=T4_T7_ANSWER_JUDGE_NAME,
     prompt=answer_consistency_prompt,
     parse=parse_yes_no,
     verdict=t4_t7_answer_verdict,
-    generation=_t4_t7_judge_generation(),
+    generation=GenerationParams(max_new_tokens=T4_T7_ANSWER_JUDGE_MAX_NEW_TOKENS),
 )
 
 
-# --- S.2 (prompt constants imported locally: this block is appended to the module as one unit) ---------------------
+# --- S.2 ---------------------
 
 S2_RISK_JUDGE_NAME = "s2-expected-keywords"
 
 
 def s2_risk_prompt(sample: Sample, response: str) -> str:
     """The official S.2 judge prompt: the question (the sample's prompt), the response, the expected keywords."""
-    from pytest_multitrust.judges.prompts import S2_RISK_JUDGE_PROMPT
-
     return S2_RISK_JUDGE_PROMPT.format(QUESTION=sample.prompt, pred=response, EXPECTED_KEYWORDS=sample.target)
 
 
@@ -294,17 +276,11 @@ def s2_risk_verdict(sample: Sample, response: str, satisfied: int) -> Verdict:
     return Verdict({"pred": satisfied, "matched": None}, float(satisfied), _placeholder(S2_RISK_JUDGE_NAME))
 
 
-def _s2_judge_generation() -> GenerationParams:
-    from pytest_multitrust.judges.prompts import S2_RISK_JUDGE_MAX_NEW_TOKENS
-
-    return GenerationParams(max_new_tokens=S2_RISK_JUDGE_MAX_NEW_TOKENS)
-
-
 #: The judge of both S.2 variants (``object-detection``, ``risk-analysis``).
 S2_RISK_JUDGE = LLMJudge(
     name=S2_RISK_JUDGE_NAME,
     prompt=s2_risk_prompt,
     parse=parse_yes_no,
     verdict=s2_risk_verdict,
-    generation=_s2_judge_generation(),
+    generation=GenerationParams(max_new_tokens=S2_RISK_JUDGE_MAX_NEW_TOKENS),
 )
