@@ -17,9 +17,7 @@ whole word, case-insensitively. Unlike GPT-4 it does not read negations ("there 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
 
 from pytest_multitrust.data.images import ImageRef, rng_for
 from pytest_multitrust.data.pictograms import PICTOGRAMS
@@ -28,6 +26,7 @@ from pytest_multitrust.data.styles import STYLES, WEATHERS, Style, apply_style, 
 from pytest_multitrust.judges.task_judges import R1_LABEL_JUDGE, judges_for
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.statistics import mean, round4
+from pytest_multitrust.scoring.words import mentioned_word
 from pytest_multitrust.spec import DataOptions, Metrics, Sample, TaskSpec, Variant, Verdict, sample_id, variants
 
 TASK_ID = "r1"
@@ -79,22 +78,6 @@ def build_samples(variant: Variant, options: DataOptions) -> list[Sample]:
         source = f"builtin:{TASK_ID}/{variant.id}/{index}"
         samples.append(Sample(sample_id(variant, index), PROMPT, label, (ImageRef.of(image, source),), extra=extra))
     return samples
-
-
-@lru_cache(maxsize=64)
-def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", re.IGNORECASE)
-
-
-def mentioned_word(response: str, words: Iterable[str]) -> str | None:
-    """The first of ``words`` that occurs in ``response`` as a whole word (any case), or None.
-
-    "Whole word" means no letter right before or after, so "cars." and "car-like" match but "scar" and
-    "cartoon" do not.
-    """
-    found = _word_pattern(tuple(words)).search(response)
-    return found.group(0) if found else None
 
 
 def label_words(label: str) -> tuple[str, ...]:

@@ -48,8 +48,8 @@ from pytest_multitrust.judges.base import JudgeParseError, parse_yes_no
 from pytest_multitrust.judges.task_judges import S2_RISK_JUDGE, judges_for
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.statistics import mean, round4
+from pytest_multitrust.scoring.words import mentioned_word
 from pytest_multitrust.spec import DataOptions, Metrics, Sample, TaskSpec, Variant, Verdict, sample_id, variants
-from pytest_multitrust.tasks.r1_artistic_style_ood import mentioned_word
 
 TASK_ID = "s2"
 JUDGE = "rule:expected-keywords"

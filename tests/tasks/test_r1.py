@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_multitrust.data.pictograms import PICTOGRAMS
+from pytest_multitrust.scoring.words import mentioned_word
 from pytest_multitrust.spec import DataOptions, Sample
 from pytest_multitrust.tasks.r1_artistic_style_ood import (
     LABEL_WORDS,
@@ -16,7 +17,6 @@ from pytest_multitrust.tasks.r1_artistic_style_ood import (
     R1_ARTISTIC_STYLE_OOD,
     SAMPLES_PER_VARIANT,
     label_words,
-    mentioned_word,
 )
 from tests.reference import r1 as reference
 from tests.reference import scripted_scores
