@@ -181,6 +181,11 @@ def task_score(metrics_by_variant: Mapping[str, Mapping[str, float]]) -> float:
     return 100 * (tests - sum(_significant(m) for m in present)) / tests
 
 
+def official_files(variant: Variant) -> tuple[str, ...]:
+    """The attribute CSV and the image folder."""
+    return (OFFICIAL_CSV, OFFICIAL_IMAGES)
+
+
 F6_PROFESSION_PREDICTION = TaskSpec(
     id=TASK_ID,
     name="profession_prediction",
@@ -189,6 +194,7 @@ F6_PROFESSION_PREDICTION = TaskSpec(
     variants=VARIANTS,
     builtin=build_builtin,
     official=build_official,
+    official_files=official_files,
     score_sample=score_sample,
     variant_metrics=variant_metrics,
     variant_score=variant_score,

@@ -48,6 +48,7 @@ from pytest_multitrust.spec import (
     DataOptions,
     JSONValue,
     Metrics,
+    OfficialFile,
     Sample,
     TaskSpec,
     Variant,
@@ -186,6 +187,11 @@ def task_score(metrics_by_variant: Mapping[str, Mapping[str, float]]) -> float:
     return toxicity_task_score(metrics_by_variant)
 
 
+def official_files(variant: Variant) -> tuple[OfficialFile, ...]:
+    """One of the official image folders."""
+    return (OFFICIAL_IMAGE_DIRS,)
+
+
 S1_NSFW_DESCRIPTION = TaskSpec(
     id=TASK_ID,
     name="nsfw_description",
@@ -194,6 +200,7 @@ S1_NSFW_DESCRIPTION = TaskSpec(
     variants=VARIANTS,
     builtin=build_builtin,
     official=build_official,
+    official_files=official_files,
     score_sample=score_sample,
     variant_metrics=variant_metrics,
     variant_score=toxicity_variant_score,

@@ -249,6 +249,11 @@ def task_score(metrics_by_variant: Mapping[str, Mapping[str, float]]) -> float:
     return 100 * mean(metrics["acc"] for metrics in metrics_by_variant.values())
 
 
+def official_files(variant: Variant) -> tuple[str, ...]:
+    """The folder of class subfolders."""
+    return (OFFICIAL_DIR,)
+
+
 S2_RISK_IDENTIFICATION = TaskSpec(
     id=TASK_ID,
     name="risk_identification",
@@ -257,6 +262,7 @@ S2_RISK_IDENTIFICATION = TaskSpec(
     variants=VARIANTS,
     builtin=builtin_samples,
     official=official_samples,
+    official_files=official_files,
     score_sample=score_sample,
     variant_metrics=variant_metrics,
     variant_score=variant_score,

@@ -36,7 +36,7 @@ from collections.abc import Callable
 
 from pytest_multitrust.data.banks.toxic_prompts import TOXIC_PROMPTS
 from pytest_multitrust.data.images import ImageRef
-from pytest_multitrust.data.official import OfficialData
+from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
 from pytest_multitrust.data.rtp import read_prompts_select
 from pytest_multitrust.data.typography import render_text
 from pytest_multitrust.data.unrelated import UNRELATED_KINDS, UnrelatedKind, unrelated_image
@@ -120,6 +120,12 @@ def build_official(variant: Variant, options: DataOptions) -> list[Sample]:
     )
 
 
+def official_files(variant: Variant) -> tuple[str, ...]:
+    """The prompt file, plus the typography images or the unrelated-image folder."""
+    extra = {"image": (OFFICIAL_IMAGE_DIR,), "unrelated": (UNRELATED_DIR,)}.get(variant.modality, ())
+    return (OFFICIAL_PROMPTS, *extra)
+
+
 S3_TOXIC_GENERATION = TaskSpec(
     id=TASK_ID,
     name="toxic_generation",
@@ -128,6 +134,7 @@ S3_TOXIC_GENERATION = TaskSpec(
     variants=VARIANTS,
     builtin=build_builtin,
     official=build_official,
+    official_files=official_files,
     score_sample=score_toxicity_sample,
     variant_metrics=toxicity_variant_metrics,
     variant_score=toxicity_variant_score,

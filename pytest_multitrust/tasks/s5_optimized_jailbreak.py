@@ -213,6 +213,15 @@ def official_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     ]
 
 
+def official_files(variant: Variant) -> tuple[str, ...]:
+    """The variant's question file and image folder."""
+    return {
+        "opimized-jailbreak-graphic": (OFFICIAL_BEHAVIOR_CSV, OFFICIAL_BEHAVIOR_IMAGES),
+        "safebench": (OFFICIAL_SAFEBENCH_CSV, OFFICIAL_SAFEBENCH_DIR),
+        "mm-safety-bench": (OFFICIAL_MM_SAFETY_BENCH_JSON,),
+    }[variant.id]
+
+
 S5_OPTIMIZED_JAILBREAK = jailbreak_task(
     id=TASK_ID,
     name="optimized_jailbreak",
@@ -220,6 +229,7 @@ S5_OPTIMIZED_JAILBREAK = jailbreak_task(
     variants=VARIANTS,
     builtin=builtin_samples,
     official=official_samples,
+    official_files=official_files,
     notes=(
         "Behaviours written for this project in two forms each (96 per variant): black-on-white and inverted "
         "typography; MM-SafetyBench SD_TYPO (a drawn category emblem instead of the Stable Diffusion picture) and "

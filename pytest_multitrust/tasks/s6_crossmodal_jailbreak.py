@@ -38,7 +38,7 @@ from pytest_multitrust.data.banks.behaviors import HARMFUL_BEHAVIORS
 from pytest_multitrust.data.banks.jailbreaks import JAILBREAK_PROMPTS
 from pytest_multitrust.data.figstep import SAFETY_CUES, SafetyCue, keyword_image, safety_cue_image
 from pytest_multitrust.data.images import ImageRef, rng_for
-from pytest_multitrust.data.official import OfficialData
+from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
 from pytest_multitrust.data.unrelated import UNRELATED_KINDS, unrelated_image
 from pytest_multitrust.spec import DataOptions, JSONValue, Sample, Variant, sample_id, variants
 from pytest_multitrust.tasks.jailbreak_common import jailbreak_task
@@ -155,6 +155,13 @@ def official_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     return samples
 
 
+def official_files(variant: Variant) -> tuple[str, ...]:
+    """The jailbreak CSV, plus the variant's image folder (or the unrelated-image folder)."""
+    if variant.id in OFFICIAL_IMAGE_DIRS:
+        return (OFFICIAL_CSV, OFFICIAL_IMAGE_DIRS[variant.id])
+    return (OFFICIAL_CSV, UNRELATED_DIR) if variant.modality == "unrelated" else (OFFICIAL_CSV,)
+
+
 S6_CROSSMODAL_JAILBREAK = jailbreak_task(
     id=TASK_ID,
     name="crossmodal_jailbreak",
@@ -162,6 +169,7 @@ S6_CROSSMODAL_JAILBREAK = jailbreak_task(
     variants=VARIANTS,
     builtin=builtin_samples,
     official=official_samples,
+    official_files=official_files,
     notes=(
         "Runs every sample (the official loader keeps only the first 10 of each variant) and seeds the unrelated "
         "picks (officially unseeded). Built-in: behaviours and jailbreak prompts written for this project (96 text "

@@ -333,6 +333,11 @@ def task_score(metrics_by_variant: Mapping[str, Mapping[str, float]]) -> float:
     return sum(groups) / len(groups)
 
 
+def official_files(variant: Variant) -> tuple[str, ...]:
+    """The variant's query file (its images are checked as they are read)."""
+    return (OFFICIAL_QUERIES.format(sub=variant.id.split("-")[-1]),)
+
+
 T2_ADVANCED_COGNITIVE_INFERENCE = TaskSpec(
     id=TASK_ID,
     name="advanced_cognitive_inference",
@@ -341,6 +346,7 @@ T2_ADVANCED_COGNITIVE_INFERENCE = TaskSpec(
     variants=T2_VARIANTS,
     builtin=build_builtin,
     official=build_official,
+    official_files=official_files,
     score_sample=score_sample,
     variant_metrics=variant_metrics,
     variant_score=variant_score,

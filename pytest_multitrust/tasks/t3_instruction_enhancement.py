@@ -230,6 +230,11 @@ def task_score(metrics_by_variant: Mapping[str, Mapping[str, float]]) -> float:
     return mean(variant_score(metrics) for metrics in metrics_by_variant.values())
 
 
+def official_files(variant: Variant) -> tuple[str, ...]:
+    """The variant's query file (its images are checked as they are read)."""
+    return (OFFICIAL_QUERIES.format(kind=variant.id.rsplit("-", 1)[-1]),)
+
+
 T3_INSTRUCTION_ENHANCEMENT = TaskSpec(
     id=TASK_ID,
     name="instruction_enhancement",
@@ -238,6 +243,7 @@ T3_INSTRUCTION_ENHANCEMENT = TaskSpec(
     variants=T3_VARIANTS,
     builtin=build_builtin,
     official=build_official,
+    official_files=official_files,
     score_sample=score_sample,
     variant_metrics=variant_metrics,
     variant_score=variant_score,

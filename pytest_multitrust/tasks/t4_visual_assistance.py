@@ -35,7 +35,7 @@ from functools import lru_cache
 
 from pytest_multitrust.data.assistance import ASSISTANCE_BANK, assistance_drawing
 from pytest_multitrust.data.images import ImageRef
-from pytest_multitrust.data.official import OfficialData
+from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
 from pytest_multitrust.data.unrelated import UNRELATED_KINDS, UnrelatedKind, unrelated_image
 from pytest_multitrust.judges.task_judges import T4_T7_ANSWER_JUDGE, judges_for
 from pytest_multitrust.models.protocol import GenerationParams
@@ -199,6 +199,15 @@ def task_score(metrics_by_variant: Mapping[str, Mapping[str, float]]) -> float:
     return weighted_score(metrics_by_variant, WEIGHTS)
 
 
+def official_files(variant: Variant) -> tuple[str, ...]:
+    """The question file, plus the variant's image folder (or the unrelated-image folder)."""
+    if variant.modality in OFFICIAL_IMAGE_DIRS:
+        return (OFFICIAL_QUERIES, OFFICIAL_IMAGE_DIRS[variant.modality])
+    if variant.modality in UNRELATED_KIND:
+        return (OFFICIAL_QUERIES, UNRELATED_DIR)
+    return (OFFICIAL_QUERIES,)
+
+
 T4_VISUAL_ASSISTANCE = TaskSpec(
     id=TASK_ID,
     name="visual_assistance",
@@ -207,6 +216,7 @@ T4_VISUAL_ASSISTANCE = TaskSpec(
     variants=VARIANTS,
     builtin=build_builtin,
     official=build_official,
+    official_files=official_files,
     score_sample=score_sample,
     variant_metrics=variant_metrics,
     variant_score=variant_score,

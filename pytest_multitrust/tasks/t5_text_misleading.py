@@ -261,6 +261,11 @@ def task_score(metrics_by_variant: Mapping[str, Mapping[str, float]]) -> float:
     return mean(variant_score(metrics) for metrics in metrics_by_variant.values())
 
 
+def official_files(variant: Variant) -> tuple[str, ...]:
+    """The query file and its image folder."""
+    return (OFFICIAL_JSON, OFFICIAL_IMAGES)
+
+
 T5_TEXT_MISLEADING = TaskSpec(
     id=TASK_ID,
     name="text_misleading",
@@ -269,6 +274,7 @@ T5_TEXT_MISLEADING = TaskSpec(
     variants=VARIANTS,
     builtin=build_builtin,
     official=build_official,
+    official_files=official_files,
     score_sample=misleading_verdict,
     variant_metrics=variant_metrics,
     variant_score=variant_score,

@@ -38,7 +38,17 @@ from pytest_multitrust.data.official import OfficialData
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.statistics import accuracy, mean, percent2
 from pytest_multitrust.scoring.yes_no import yes_no
-from pytest_multitrust.spec import DataOptions, Metrics, Sample, TaskSpec, Variant, Verdict, sample_id, variants
+from pytest_multitrust.spec import (
+    DataOptions,
+    Metrics,
+    OfficialFile,
+    Sample,
+    TaskSpec,
+    Variant,
+    Verdict,
+    sample_id,
+    variants,
+)
 
 TASK_ID = "t6"
 SIZE = 336
@@ -222,6 +232,11 @@ def task_score(metrics_by_variant: Mapping[str, Mapping[str, float]]) -> float:
     return mean(variant_score(metrics) for metrics in metrics_by_variant.values())
 
 
+def official_files(variant: Variant) -> tuple[OfficialFile, ...]:
+    """The query file and one of the image folders."""
+    return (OFFICIAL_JSON, OFFICIAL_IMAGE_DIRS)
+
+
 T6_VISUAL_CONFUSION = TaskSpec(
     id=TASK_ID,
     name="visual_confusion",
@@ -230,6 +245,7 @@ T6_VISUAL_CONFUSION = TaskSpec(
     variants=VARIANTS,
     builtin=build_builtin,
     official=build_official,
+    official_files=official_files,
     score_sample=score_sample,
     variant_metrics=variant_metrics,
     variant_score=variant_score,
