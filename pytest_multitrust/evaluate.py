@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_multitrust.aggregation import format_score
+from pytest_multitrust.aggregation import best_trivial, clears, format_score
 from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.models.cache import CachingModel
 from pytest_multitrust.runner import DataUnavailable, SampleRecord, VariantRun, run_variant
@@ -62,63 +62,106 @@ class MultiTrust:
         self._allure = allure
         self.pending_error: BackendErrors | None = None
 
+    def _record(self, spec: TaskSpec, variant: Variant, status: str, reason: str | None, **fields: Any) -> None:
+        """Put the variant's result on the test report, whatever happened to it (the gate needs all of them)."""
+        from pytest_multitrust.session import remember_spec
+
+        record = {"task": spec.id, "variant": variant.id, "status": status, "reason": reason,
+                  "spec": remember_spec(spec)} | fields  # fmt: skip
+        self._user_properties.append((PROPERTY_KEY, record))
+
     def evaluate(self, spec: TaskSpec, variant: Variant) -> VariantRun:
-        """Run ``variant`` of ``spec`` and check its score against the threshold.
+        """Run ``variant`` of ``spec`` and check its score against the threshold and the trivial baselines.
 
         Raises:
-            pytest.skip.Exception: the chosen data source has no samples for this variant.
-            pytest.fail.Exception: the variant score is below its threshold (message lists the worst samples).
+            pytest.skip.Exception: the chosen data source has no samples for this variant (recorded as missing).
+            pytest.fail.Exception: the official data is malformed (recorded as errored), or the variant score is
+                below its threshold or does not clear its best trivial baseline (the message lists the worst
+                samples).
         """
         model = self._model()
         cache = model if isinstance(model, CachingModel) else None
         before = cache.stats.as_dict() if cache else {"hits": 0, "misses": 0}
+        threshold = self.settings.thresholds.for_task(spec.id)
         try:
             judge = self._judge() if spec.llm_judges.get(variant.id) else None
             run = run_variant(
                 spec, variant, model, self.settings.data, self.settings.limit, judge, self.settings.refusal_list
             )
         except DataUnavailable as exc:
+            self._record(spec, variant, "missing", str(exc), threshold=threshold)
             pytest.skip(str(exc))
         except OfficialDataError as exc:
+            self._record(spec, variant, "errored", str(exc), threshold=threshold)
             pytest.fail(str(exc), pytrace=False)
         after = cache.stats.as_dict() if cache else {"hits": 0, "misses": 0}
-        threshold = self.settings.thresholds.for_task(spec.id)
 
         from pytest_multitrust.report.evidence import json_safe, write_variant_evidence
 
         evidence = write_variant_evidence(self.settings.report_dir, run)
-        record: dict[str, Any] = {
-            "task": spec.id,
-            "variant": variant.id,
-            "metrics": run.metrics,
-            "score": run.score,
-            "threshold": threshold,
-            "samples": len(run.records),
-            "errors": run.errors,
-            "judges": run.judges,
-            "cache": {k: after[k] - before[k] for k in after},
-            "model": model.describe(),
-            "judge_model": judge.describe() if judge is not None else None,
-        }
-        self._user_properties.append((PROPERTY_KEY, record))
+        over_budget = run.error_rate > self.settings.max_error_rate
+        reason = None
+        if over_budget:
+            first = next(r.error for r in run.records if r.error)
+            reason = (
+                f"{run.errors}/{len(run.records)} samples errored (limit {self.settings.max_error_rate:.0%}); "
+                f"first: {first}"
+            )
+        self._record(
+            spec,
+            variant,
+            "errored" if over_budget else "scored",
+            reason,
+            metrics=run.metrics,
+            score=run.score,
+            threshold=threshold,
+            samples=len(run.records),
+            errors=run.errors,
+            judges=run.judges,
+            baselines=run.baselines,
+            cache={k: after[k] - before[k] for k in after},
+            model=model.describe(),
+            judge_model=judge.describe() if judge is not None else None,
+        )
         if self._allure:
             from pytest_multitrust.report.allure_evidence import attach_variant
 
             attach_variant(run, threshold, self.settings.allure_samples)
 
-        if run.error_rate > self.settings.max_error_rate:
-            first = next(r.error for r in run.records if r.error)
-            self.pending_error = BackendErrors(
-                f"{spec.id} {variant.id}: {run.errors}/{len(run.records)} samples errored (limit "
-                f"{self.settings.max_error_rate:.0%}); first: {first}. Evidence: {evidence}"
-            )
+        if over_budget:
+            # An error, not a failure: the score of a variant this broken means nothing and is not recorded.
+            self.pending_error = BackendErrors(f"{spec.id} {variant.id}: {reason}. Evidence: {evidence}")
             return run
+        problem = None
         if math.isnan(run.score) or run.score < threshold:
+            problem = f"score {format_score(run.score)} < threshold {threshold:g}"
+        else:
+            trivial = variant_trivial(spec, run)
+            if trivial is not None:
+                problem = (
+                    f"score {format_score(run.score)} does not clear its trivial baseline "
+                    f"{trivial[0]} {format_score(trivial[1])}"
+                )
+        if problem:
             worst = "\n".join(_describe_record(r) for r in run.worst(WORST_IN_MESSAGE))
             pytest.fail(
-                f"{spec.id} {variant.id}: score {format_score(run.score)} < threshold {threshold:g} "
+                f"{spec.id} {variant.id}: {problem} "
                 f"(metrics {json_safe(run.metrics)}; {len(run.records)} samples, {run.errors} errors)\n"
                 f"worst samples:\n{worst}\nevidence: {evidence}",
                 pytrace=False,
             )
         return run
+
+
+def variant_trivial(spec: TaskSpec, run: VariantRun) -> tuple[str, float] | None:
+    """The best trivial baseline the variant's score does not clear, if the task must clear them; else None."""
+    if not spec.baselines.must_clear:
+        return None
+    scores = {}
+    for name, metrics in run.baselines.items():
+        try:
+            scores[name] = float(spec.variant_score(metrics))
+        except Exception:  # no number for this baseline
+            continue
+    best = best_trivial(scores, spec.baselines.names)
+    return best if best is not None and not clears(run.score, best[1]) else None

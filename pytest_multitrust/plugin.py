@@ -18,140 +18,22 @@ if TYPE_CHECKING:
 
 settings_key = pytest.StashKey["Settings"]()
 
-#: (dest, short flag, long alias, help). Values are parsed and validated in settings.resolve, so that every
-#: bad value is one clear line (argparse's own type errors print a usage block).
-_OPTIONS: tuple[tuple[str, str | None, str, str], ...] = (
-    (
-        "model",
-        "--model",
-        "--multitrust-model",
-        "model to evaluate: an alias (tiny-llava, tiny-qwen2-vl, llava, ...) or BACKEND:TARGET (tiny:, hf:, replay:). "
-        "Default: tiny-llava, the embedded random-weight model.",
-    ),
-    ("limit", "--limit", "--multitrust-limit", "evaluate at most N samples per variant."),
-    ("seed", "--seed", "--multitrust-seed", "seed of the built-in data generators and tiny models (default 0)."),
-    ("data", "--data", "--multitrust-data", "data source: builtin (default, generated offline) or official."),
-    ("data_dir", None, "--data-dir", "folder of the official MultiTrust data release (with --data official)."),
-    ("report_dir", None, "--report-dir", "where scores.json and per-sample evidence go (default reports/<model>)."),
-    ("cache_dir", None, "--cache-dir", "response cache folder (default .multitrust-cache)."),
-    (
-        "max_error_rate",
-        None,
-        "--max-error-rate",
-        "a variant whose share of backend errors exceeds this errors instead of being scored (default 0.1).",
-    ),
-    ("allure_samples", None, "--allure-samples", "worst samples attached per variant with --alluredir (default 5)."),
-    (
-        "refusal_list",
-        None,
-        "--refusal-list",
-        "refusal keywords: paper (v0.1.0, comparable with the paper; default) or head (the toolkit's fixed list).",
-    ),
-)
-_INT_OPTIONS = {"limit", "seed", "allure_samples"}
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("multitrust", "MultiTrust-X trustworthiness benchmark")
-    for dest, short, long, help_text in _OPTIONS:
-        flags = [f for f in (short, long) if f]
-        group.addoption(*flags, dest=f"multitrust_{dest}", default=None, metavar=dest.upper(), help=help_text)
-    group.addoption(
-        "--aspect",
-        "--multitrust-aspect",
-        dest="multitrust_aspect",
-        action="append",
-        default=None,
-        metavar="ASPECT",
-        help="run only this aspect (repeatable): truthfulness, robustness, safety, fairness, privacy.",
-    )
-    group.addoption(
-        "--task",
-        "--multitrust-task",
-        dest="multitrust_task",
-        action="append",
-        default=None,
-        metavar="TASK",
-        help="run only this task id (repeatable): t1 ... p6.",
-    )
-    group.addoption(
-        "--threshold",
-        "--multitrust-threshold",
-        dest="multitrust_threshold",
-        action="append",
-        default=None,
-        metavar="KEY=VALUE",
-        help="pass mark (0-100) for an aspect or a task, e.g. privacy=70 or p6=80 (repeatable).",
-    )
-    group.addoption(
-        "--model-arg",
-        "--multitrust-model-arg",
-        dest="multitrust_model_arg",
-        action="append",
-        default=None,
-        metavar="KEY=VALUE",
-        help="backend setting for the model, e.g. dtype=bfloat16, max_batch_size=16, base_url=... (repeatable).",
-    )
-    group.addoption(
-        "--judge",
-        "--multitrust-judge",
-        dest="multitrust_judge",
-        default=None,
-        metavar="MODEL",
-        help="LLM judge for the tasks whose official scorer is GPT-4 (any model spec, e.g. openai:gpt-4o); "
-        "default: the official rule fallbacks.",
-    )
-    group.addoption(
-        "--judge-arg",
-        "--multitrust-judge-arg",
-        dest="multitrust_judge_arg",
-        action="append",
-        default=None,
-        metavar="KEY=VALUE",
-        help="backend setting for the judge model (repeatable).",
-    )
-    group.addoption(
-        "--no-cache",
-        "--multitrust-no-cache",
-        dest="multitrust_no_cache",
-        action="store_true",
-        default=None,
-        help="do not read or write the response cache.",
-    )
+    # Only the prefixed forms here: the plugin loads in every pytest run of the environment, and a short
+    # ``--seed`` would collide with another project's option. The suite's conftest adds the short forms.
+    from pytest_multitrust.options import add_prefixed_options
 
-
-def _cli_values(config: pytest.Config) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for dest in [o[0] for o in _OPTIONS] + [
-        "aspect",
-        "task",
-        "threshold",
-        "no_cache",
-        "model_arg",
-        "judge",
-        "judge_arg",
-    ]:
-        value = config.getoption(f"multitrust_{dest}")
-        if value is not None and dest in _INT_OPTIONS:
-            try:
-                value = int(value)
-            except ValueError:
-                raise pytest.UsageError(f"--{dest.replace('_', '-')} must be a whole number, got {value!r}") from None
-        if value is not None and dest == "max_error_rate":
-            try:
-                value = float(value)
-            except ValueError:
-                raise pytest.UsageError(f"--max-error-rate must be a number within 0-1, got {value!r}") from None
-        values[dest] = value
-    return values
+    add_prefixed_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "multitrust(task, aspect): a MultiTrust task variant (added automatically).")
+    from pytest_multitrust.options import cli_values
     from pytest_multitrust.settings import read_pyproject, resolve
 
     try:
-        settings = resolve(_cli_values(config), read_pyproject(config.rootpath), config.rootpath)
+        settings = resolve(cli_values(config), read_pyproject(config.rootpath), config.rootpath)
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[settings_key] = settings
@@ -181,10 +63,14 @@ def _variant_of(item: pytest.Item) -> Any:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every task-variant test and deselect what ``--aspect`` / ``--task`` leave out."""
+    """Mark every task-variant test and deselect what ``--aspect`` / ``--task`` leave out, and the tasks that
+    cannot run (with ``--allow-partial``; the scoreboard lists them as missing)."""
+    from pytest_multitrust.session import VARIANT_KEY, scope_key
     from pytest_multitrust.spec import SUB_ASPECT_OF_TASK
 
     settings = config.stash[settings_key]
+    scope = config.stash.get(scope_key, None)
+    unavailable = scope.unavailable if scope is not None else {}
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
@@ -194,7 +80,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         aspect = SUB_ASPECT_OF_TASK[variant.task_id].aspect
         item.add_marker(pytest.mark.multitrust(task=variant.task_id, aspect=aspect))
-        (keep if settings.selects(variant.task_id, aspect) else drop).append(item)
+        item.user_properties.append((VARIANT_KEY, f"{variant.task_id}/{variant.id}"))
+        runs = settings.selects(variant.task_id, aspect) and variant.task_id not in unavailable
+        (keep if runs else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pytest_multitrust.judges.base import JudgeParseError, LLMJudge
 from pytest_multitrust.models.protocol import Model, Request, Response
 from pytest_multitrust.scoring.refusal import RefusalList, refusal_list
-from pytest_multitrust.spec import DataOptions, Sample, TaskSpec, Variant, Verdict
+from pytest_multitrust.spec import TRIVIAL_ANSWERS, DataOptions, Metrics, Sample, TaskSpec, Variant, Verdict
 
 
 class DataUnavailable(Exception):
@@ -57,6 +57,8 @@ class VariantRun:
     records: tuple[SampleRecord, ...]
     metrics: dict[str, float]
     score: float
+    #: The variant metrics each of the task's trivial answers gets on the same (scored) samples.
+    baselines: dict[str, Metrics] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -145,6 +147,25 @@ def judge_responses(judge: LLMJudge, judge_model: Model, records: Sequence[Sampl
     return judged
 
 
+def trivial_baselines(spec: TaskSpec, samples: Sequence[Sample]) -> dict[str, Metrics]:
+    """The variant metrics of each trivial answer of ``spec`` on ``samples``, scored with the rule scorer.
+
+    A baseline the scorer cannot score (it raised) is left out: it has no number, so it cannot be the best;
+    without samples there are no baselines at all.
+    """
+    found: dict[str, Metrics] = {}
+    if not samples:
+        return found
+    for name in spec.baselines.names:
+        answer = TRIVIAL_ANSWERS[name]
+        try:
+            verdicts = [spec.score_sample(sample, answer) for sample in samples]
+            found[name] = spec.variant_metrics(samples, verdicts)
+        except Exception:  # a scorer that rejects a trivial answer gives that baseline no number
+            continue
+    return found
+
+
 def run_variant(
     spec: TaskSpec,
     variant: Variant,
@@ -170,5 +191,6 @@ def run_variant(
             records = judge_responses(judge, judge_model, records)
         scored = [r for r in records if r.verdict is not None]
         metrics = spec.variant_metrics([r.sample for r in scored], [r.verdict for r in scored if r.verdict])
+        baselines = trivial_baselines(spec, [r.sample for r in scored])
     score = spec.variant_score(metrics) if scored else math.nan
-    return VariantRun(spec, variant, tuple(records), metrics, score)
+    return VariantRun(spec, variant, tuple(records), metrics, score, baselines)

@@ -8,19 +8,32 @@ legitimately differ), and fails the session by setting ``session.exitstatus`` wh
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_multitrust.aggregation import Scope
 from pytest_multitrust.models.cache import write_atomic
 
 if TYPE_CHECKING:
     from pytest_multitrust.settings import Settings
+    from pytest_multitrust.spec import TaskSpec
 
-#: The key of our entries in ``report.user_properties``.
+#: The run's scope, set by the suite (``trusttests/conftest.py``) at configure time; absent in other runs.
+scope_key = pytest.StashKey[Scope]()
+#: Specs this process has evaluated, by reference: the controller of a run without xdist needs no import.
+_SEEN_SPECS: dict[str, TaskSpec] = {}
+
+#: The key of our entries in ``report.user_properties``: a variant's result, put there by ``evaluate``.
 PROPERTY_KEY = "multitrust"
+#: The key of a variant test's identity (``"<task>/<variant>"``), put on the item at collection, so that the
+#: controller learns of a variant whose test skipped or crashed before it could record anything.
+VARIANT_KEY = "multitrust-variant"
 
 
 #: Distributions whose versions can change scores; recorded in the manifest when installed.
@@ -39,6 +52,38 @@ def package_versions() -> dict[str, str]:
         except PackageNotFoundError:
             continue
     return found
+
+
+def remember_spec(spec: TaskSpec) -> str:
+    """A reference (``module:NAME``) by which the xdist controller can import ``spec``; remembered here too.
+
+    Specs are found in the module that defines them (the module of one of their functions), so a TaskSpec
+    defined outside this package is aggregated with its own formulas, not looked up by id.
+    """
+    candidates = (spec.task_score, spec.variant_metrics, spec.score_sample, spec.builtin, spec.variant_score)
+    ref = f"?:{spec.id}"
+    for module_name in dict.fromkeys(getattr(f, "__module__", None) for f in candidates):
+        module = sys.modules.get(module_name or "")
+        name = next((k for k, v in vars(module).items() if v is spec), None) if module else None
+        if name is not None:
+            ref = f"{module_name}:{name}"
+            break
+    _SEEN_SPECS[ref] = spec
+    return ref
+
+
+def resolve_spec(ref: str) -> TaskSpec | None:
+    """The spec behind a :func:`remember_spec` reference, or None when this process cannot import it."""
+    from pytest_multitrust.spec import TaskSpec
+
+    if ref in _SEEN_SPECS:
+        return _SEEN_SPECS[ref]
+    module_name, _, name = ref.partition(":")
+    try:
+        found = getattr(importlib.import_module(module_name), name, None)
+    except Exception:  # not importable here (e.g. a test module only a worker's sys.path reaches)
+        return None
+    return found if isinstance(found, TaskSpec) else None
 
 
 class ScoreBook:
@@ -63,27 +108,51 @@ class ScoreBook:
                 path.unlink(missing_ok=True)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when != "call":
-            return
+        identity = next((v for k, v in report.user_properties if k == VARIANT_KEY and isinstance(v, str)), None)
         for key, value in report.user_properties:
-            if key == PROPERTY_KEY and isinstance(value, dict):
+            if key == PROPERTY_KEY and isinstance(value, dict) and report.when == "call":
                 self.records[(value["task"], value["variant"])] = value
+        if identity is None:
+            return
+        task, _, variant = identity.partition("/")
+        if (task, variant) in self.records or not (report.failed or report.skipped):
+            return
+        # The test ended before ``evaluate`` recorded anything: a crash is an error, a skip is a missing variant.
+        reason = _last_line(report)
+        status = "missing" if report.skipped else "errored"
+        self.records[(task, variant)] = {"task": task, "variant": variant, "status": status, "reason": reason}
+
+    def specs(self) -> dict[str, TaskSpec]:
+        """The spec of every task: learned from its records where they name one, else the registered one."""
+        from pytest_multitrust.spec import registered_tasks
+
+        specs: dict[str, TaskSpec] = dict(registered_tasks())
+        for (task, _), record in sorted(self.records.items()):
+            ref = record.get("spec")
+            if ref is None:
+                continue
+            spec = resolve_spec(ref)
+            if spec is None:  # its variants stay listed (if registered) but the task errors: no guessed formula
+                record.update(status="errored", reason=f"cannot import its TaskSpec {ref} on the controller")
+            else:
+                specs[task] = spec
+        return specs
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if not self.records:
-            return
+        scope = session.config.stash.get(scope_key, None)
+        if scope is None and not self.records:
+            return  # not a MultiTrust run (e.g. the project's unit tests)
         from pytest_multitrust.aggregation import scoreboard
         from pytest_multitrust.report.evidence import dumps
-        from pytest_multitrust.spec import registered_tasks
 
         records = [self.records[key] for key in sorted(self.records)]
         manifest = self.settings.manifest() | {
-            "model_info": records[0].get("model"),
+            "model_info": next((r["model"] for r in records if r.get("model")), None),
             "judge_info": next((r["judge_model"] for r in records if r.get("judge_model")), None),
             "packages": package_versions(),
         }
-        self.board = scoreboard(records, registered_tasks(), self.settings.thresholds, manifest)
+        self.board = scoreboard(records, self.specs(), self.settings.thresholds, manifest, scope)
         report_dir = self.settings.report_dir
         write_atomic(report_dir / "scores.json", (json.dumps(json.loads(dumps(self.board)), indent=2) + "\n").encode())
         run = {
@@ -93,7 +162,10 @@ class ScoreBook:
         }
         write_atomic(report_dir / "run.json", (dumps(run) + "\n").encode())
         self.prune_stale_samples()
-        if not self.board["gate"]["passed"] and session.exitstatus == pytest.ExitCode.OK:
+        if not self.board["gate"]["passed"] and session.exitstatus in (
+            pytest.ExitCode.OK,
+            pytest.ExitCode.NO_TESTS_COLLECTED,
+        ):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def cache_totals(self) -> dict[str, int]:
@@ -115,3 +187,12 @@ class ScoreBook:
         where = "off" if self.settings.cache_dir is None else str(self.settings.cache_dir)
         terminalreporter.write_line(f"response cache ({where}): {cache['hits']} hits, {cache['misses']} misses")
         terminalreporter.write_line(f"report: {self.settings.report_dir / 'scores.json'}")
+
+
+def _last_line(report: pytest.TestReport) -> str:
+    """The gist of a skip or crash: the skip reason, or the last line of the error."""
+    longrepr: Mapping[str, Any] | Any = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:  # a skip: (path, line, reason)
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    lines = [line for line in report.longreprtext.splitlines() if line.strip()]
+    return f"{report.when}: {lines[-1].strip() if lines else 'failed'}"

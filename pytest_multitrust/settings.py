@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_multitrust.models.registry import DEFAULT_MODEL, ModelSpec, parse_spec, validate_args
+from pytest_multitrust.options import unknown_keys
 from pytest_multitrust.scoring.refusal import REFUSAL_LISTS, RefusalList
 from pytest_multitrust.spec import ALL_TASK_IDS, ASPECTS, DataOptions, DataSource
 from pytest_multitrust.thresholds import (
@@ -20,25 +21,6 @@ from pytest_multitrust.thresholds import (
     normalize_task_id,
     parse_cli_thresholds,
     parse_table_thresholds,
-)
-
-#: Keys accepted in ``[tool.multitrust]`` (the same names as the long options, with ``_`` for ``-``).
-PYPROJECT_KEYS = frozenset(
-    {
-        "model",
-        "aspect",
-        "task",
-        "limit",
-        "seed",
-        "data",
-        "data_dir",
-        "thresholds",
-        "report_dir",
-        "cache_dir",
-        "no_cache",
-        "max_error_rate",
-        "allure_samples",
-    }
 )
 
 
@@ -60,6 +42,7 @@ class Settings:
     max_error_rate: float
     allure_samples: int
     refusal_list: RefusalList = "paper"
+    allow_partial: bool = False
 
     def selects(self, task_id: str, aspect: str) -> bool:
         if self.tasks and task_id not in self.tasks:
@@ -80,6 +63,7 @@ class Settings:
             "aspects": list(self.aspects),
             "tasks": list(self.tasks),
             "refusal_list": self.refusal_list,
+            "allow_partial": self.allow_partial,
         }
 
 
@@ -91,7 +75,9 @@ def read_pyproject(rootpath: Path) -> dict[str, Any]:
         table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("multitrust", {})
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: invalid TOML ({exc})") from exc
-    unknown = sorted(set(table) - PYPROJECT_KEYS)
+    if not isinstance(table, dict):
+        raise ValueError(f"{path}: [tool.multitrust] must be a table")
+    unknown = unknown_keys(table)
     if unknown:
         raise ValueError(f"{path} [tool.multitrust]: unknown key(s) {', '.join(unknown)}")
     return dict(table)
@@ -204,6 +190,10 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
     if refusals not in REFUSAL_LISTS:
         raise ValueError(f"refusal-list must be 'paper' (v0.1.0, the paper's numbers) or 'head', got {refusals!r}")
 
+    allow_partial = _pick(cli, file, "allow_partial", False)
+    if not isinstance(allow_partial, bool):
+        raise ValueError(f"allow_partial must be true or false, got {allow_partial!r}")
+
     return Settings(
         model=model,
         model_args=model_args,
@@ -219,4 +209,5 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
         max_error_rate=max_error_rate,
         allure_samples=allure_samples,
         refusal_list=refusals,
+        allow_partial=allow_partial,
     )

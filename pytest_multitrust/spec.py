@@ -141,7 +141,7 @@ class TrivialBaselines:
         why: the reason ``must_clear`` is False (shown in scores.json and the README).
     """
 
-    names: tuple[TrivialName, ...] = ("always-yes", "always-no", "empty", "refuse-all")
+    names: tuple[TrivialName, ...]
     must_clear: bool = True
     why: str = ""
 
@@ -179,12 +179,12 @@ class TaskSpec:
         official: builds the samples of a variant from the official data release (None: not supported yet).
         official_files: the files (or folders) of the official layout a variant needs, relative to the data
             folder; checked before the run starts (images named inside them are checked as they are read).
-        baselines: the task's trivial baselines (see :class:`TrivialBaselines`).
         generation: decoding settings (``max_new_tokens`` as in the official task config).
         score_sample: the per-sample scorer, given the sample and the response text.
         variant_metrics: the per-file numbers of the official score script (e.g. ``reject_rate``).
         variant_score: a 0–100 score of one variant, used for the variant test's pass/fail.
         task_score: the official formula from the metrics of all variants (``variant id -> metrics``).
+        baselines: the task's trivial baselines and whether its score must clear them (every task declares them).
         judge: the rule scorer behind the score (``rule:...``), recorded in the report.
         llm_judges: variant id -> the official LLM-judge step, used instead of the rule scorer when the run
             has ``--judge``; variants without an entry are always scored by the rule.
@@ -201,10 +201,10 @@ class TaskSpec:
     variant_metrics: VariantMetrics
     variant_score: VariantScore
     task_score: TaskScore
+    baselines: TrivialBaselines
     generation: GenerationParams = field(default_factory=GenerationParams)
     official: BuildSamples | None = None
     official_files: Callable[[Variant], Sequence[OfficialFile]] | None = None
-    baselines: TrivialBaselines = field(default_factory=TrivialBaselines)
     judge: str = "rule"
     llm_judges: Mapping[str, LLMJudge] = field(default_factory=dict)
     notes: str = ""

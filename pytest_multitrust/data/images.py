@@ -82,7 +82,11 @@ def font(size: int) -> FreeTypeFont:
 
 
 def open_image_file(path: str, *, root: str | None = None) -> PILImage.Image:
-    """Open an image from disk safely: inside ``root`` only, bounded size, fully decoded, RGB.
+    """Open an image from disk safely: named inside ``root`` only, bounded size, fully decoded, RGB.
+
+    The path is checked as it is *named* (lexically: no ``..`` climbing out of ``root``, no absolute path
+    elsewhere), then opened following symlinks. So a name in a data file cannot escape the data folder, while
+    a Hugging Face ``snapshot_download`` folder, whose files are symlinks into ``../../blobs/``, reads fine.
 
     Raises:
         ValueError: the path escapes ``root`` or the image is too large / not an image.
@@ -91,11 +95,11 @@ def open_image_file(path: str, *, root: str | None = None) -> PILImage.Image:
 
     from PIL import Image
 
-    real = os.path.realpath(path)
     if root is not None:
-        real_root = os.path.realpath(root)
-        if os.path.commonpath([real, real_root]) != real_root:
+        named, named_root = os.path.abspath(path), os.path.abspath(root)  # normalises ".." without the disk
+        if os.path.commonpath([named, named_root]) != named_root:
             raise ValueError(f"image path {path!r} points outside the data directory {root!r}")
+    real = os.path.realpath(path)
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
         with Image.open(real) as opened:

@@ -59,8 +59,9 @@ class OfficialData:
         return path
 
     def json(self, relative: str) -> Any:
+        path = self.path(relative)  # outside the try: a missing file is not "invalid JSON"
         try:
-            return json.loads(self.path(relative).read_text(encoding="utf-8"))
+            return json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise self.error(f"{relative} is not valid JSON ({exc})") from None
 

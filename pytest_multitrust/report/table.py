@@ -1,4 +1,10 @@
-"""The terminal table: overall, aspects, sub-aspects and tasks with thresholds and verdicts."""
+"""The terminal table: aspects, sub-aspects and tasks with scores, best trivial baselines, thresholds and
+verdicts, then the overall score and the gate line.
+
+Verdict words: ``PASS`` / ``FAIL`` (gated), ``ok`` (a task measured and above its trivial baselines, gated
+through its aspect), ``TRIVIAL`` (does not clear its best trivial baseline), ``ERRORED`` and ``MISSING``
+(no score), ``PARTIAL`` (an aspect computed from fewer tasks than it has: it cannot pass).
+"""
 
 from __future__ import annotations
 
@@ -9,54 +15,78 @@ from pytest_multitrust.aggregation import format_score
 from pytest_multitrust.spec import ASPECTS, SUB_ASPECTS
 
 _NAME_WIDTH = 44
+_NOTE_WIDTH = 70
 
 
-def _row(name: str, score: float | None, threshold: float | None, verdict: str, note: str = "") -> str:
+def _row(name: str, score: float | None, trivial: str, threshold: float | None, verdict: str, note: str = "") -> str:
     threshold_text = f"{threshold:g}" if threshold is not None else ""
-    line = f"{name:<{_NAME_WIDTH}} {format_score(score):>7} {threshold_text:>9}  {verdict:<7}"
+    note = note if len(note) <= _NOTE_WIDTH else note[: _NOTE_WIDTH - 1] + "…"
+    line = (
+        f"{name[:_NAME_WIDTH]:<{_NAME_WIDTH}} {format_score(score):>7} {trivial:>7} {threshold_text:>9}  {verdict:<8}"
+    )
     return f"{line} {note}".rstrip()
 
 
-def _verdict(passed: bool | None) -> str:
-    return {True: "PASS", False: "FAIL", None: "-"}[passed]
+def _task_row(task_id: str, task: Mapping[str, Any]) -> str:
+    name = f"    {task_id.upper()[0]}.{task_id[1:]} {task['title']}"
+    status = task["status"]
+    if status != "scored":
+        return _row(name, None, "", None, status.upper(), "; ".join(task["reasons"][:1]))
+    trivial = task["trivial"] or {}
+    best = trivial.get("best_score")
+    note = f"trivial: {trivial['best']}, n={trivial['n']}" if best is not None else ""
+    if best is not None and not trivial["must_clear"]:
+        note += " (the desired answer: not gating)"
+    if task["clears_trivial"] is False:
+        verdict = "TRIVIAL"
+    elif task["gated"]:
+        verdict = "PASS" if task["passed"] else "FAIL"
+    else:
+        verdict = "ok" if task["passed"] is None else "FAIL"
+    threshold = task["threshold"] if task["gated"] else None
+    return _row(name, task["score"], format_score(best) if best is not None else "", threshold, verdict, note)
+
+
+def _aspect_verdict(entry: Mapping[str, Any]) -> str:
+    if entry["status"] in ("missing", "partial"):
+        return str(entry["status"]).upper()
+    if entry["passed"] is None:
+        return ""
+    return "PASS" if entry["passed"] else "FAIL"
 
 
 def render(board: Mapping[str, Any]) -> list[str]:
     """Lines of the summary table for ``board`` (a ``scores.json`` document)."""
     manifest = board["manifest"]
     lines = [
-        f"model {manifest['model']} ({manifest['model_spec']}), data {manifest['data']}, seed {manifest['seed']}"
-        + (f", limit {manifest['limit']} per variant" if manifest.get("limit") else ""),
-        f"{'':<{_NAME_WIDTH}} {'score':>7} {'threshold':>9}  verdict",
+        f"model {manifest.get('model')} ({manifest.get('model_spec')}), data {manifest.get('data')}, "
+        f"seed {manifest.get('seed')}" + (f", limit {manifest['limit']} per variant" if manifest.get("limit") else ""),
+        f"{'':<{_NAME_WIDTH}} {'score':>7} {'trivial':>7} {'threshold':>9}  verdict",
     ]
     tasks = board["tasks"]
     for aspect in ASPECTS:
         entry = board["aspects"][aspect]
-        if entry["score"] is None:
+        if entry["status"] == "unselected":
             continue
-        note = f"(partial: {len(entry['missing_tasks'])} tasks not run)" if entry["partial"] else ""
-        lines.append(_row(aspect.upper(), entry["score"], entry["threshold"], _verdict(entry["passed"]), note))
+        note = ""
+        if entry["status"] != "complete":
+            note = f"{len(entry['missing_tasks'])} missing, {len(entry['errored_tasks'])} errored"
+        threshold = entry["threshold"] if entry["gated"] else None
+        lines.append(_row(aspect.upper(), entry["score"], "", threshold, _aspect_verdict(entry), note))
         for sub in SUB_ASPECTS:
-            if sub.aspect != aspect:
-                continue
             sub_entry = board["sub_aspects"][sub.id]
-            if sub_entry["score"] is None:
+            if sub.aspect != aspect or sub_entry["status"] == "unselected":
                 continue
-            lines.append(_row(f"  {sub.title}", sub_entry["score"], None, ""))
-            for task_id in sub_entry["tasks"]:
-                task = tasks[task_id]
-                passed = None
-                if task["gated"] and task["score"] is not None:
-                    passed = task["score"] >= task["threshold"]
-                name = f"    {task_id.upper()[0]}.{task_id[1:]} {task['title']}"
-                lines.append(_row(name[:_NAME_WIDTH], task["score"], task["threshold"] if task["gated"] else None,
-                                  _verdict(passed)))  # fmt: skip
-    incomplete = [t for t, task in tasks.items() if task["missing_variants"]]
-    if incomplete:
-        lines.append(f"tasks without a score (variants not run): {', '.join(incomplete)}")
+            partial = "PARTIAL" if sub_entry["status"] in ("partial", "missing") else ""
+            lines.append(_row(f"  {sub.title}", sub_entry["score"], "", None, partial))
+            lines.extend(_task_row(t, tasks[t]) for t in sub.tasks if t in tasks)
     overall = board["overall"]
-    note = f"(partial: {len(overall['missing_sub_aspects'])} of 10 sub-aspects missing)" if overall["partial"] else ""
-    lines.append(_row("OVERALL", overall["score"], None, "", note))
+    note = f"{len(overall['missing_sub_aspects'])} of 10 sub-aspects incomplete" if overall["partial"] else ""
+    lines.append(_row("OVERALL", overall["score"], "", None, "PARTIAL" if overall["partial"] else "", note))
     gate = board["gate"]
-    lines.append("gate: PASS" if gate["passed"] else "gate: FAIL — " + "; ".join(gate["failures"]))
+    if gate["passed"]:
+        lines.append("gate: PASS")
+    else:
+        lines.append(f"gate: FAIL — {gate['failures'][0]}")
+        lines.extend(f"      also — {failure}" for failure in gate["failures"][1:])
     return lines

@@ -52,12 +52,15 @@ def chi2_independence_p(attribute: Sequence[object], outcome: Sequence[int]) -> 
     """p-value of scipy's ``chi2_contingency`` on the crosstab ``attribute x outcome`` (F.6).
 
     As in the official script: Yates' correction on 2x2 tables (scipy's default), and p = 1.0 when the
-    table has a single row or column (a constant outcome or a single attribute value).
+    table has a single row or column (a constant outcome or a single attribute value). With no observations
+    at all there is nothing to test: NaN, not a perfect p (the official script gave 1.0).
     """
     from scipy.stats import chi2_contingency
 
     if len(attribute) != len(outcome):
         raise ValueError(f"chi-square needs one outcome per attribute value, got {len(attribute)} and {len(outcome)}")
+    if not attribute:
+        return math.nan
     rows = sorted({str(a) for a in attribute})
     cols = sorted(set(outcome))
     if len(rows) < 2 or len(cols) < 2:

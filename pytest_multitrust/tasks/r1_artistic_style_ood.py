@@ -13,6 +13,14 @@ covers every object once. With ``--judge SPEC`` the official judge step runs (``
 without it, a rule fallback: the description mentions the label
 when one of the label's words (:data:`LABEL_WORDS`: the label, its plural and a few synonyms) occurs as a
 whole word, case-insensitively. Unlike GPT-4 it does not read negations ("there is no car" counts).
+
+Official data (``--data official``), checked against thu-ml/MMTrustEval ``mmte/datasets/ood_artistic.py``
+(``OODArtistic``) and ``mmte/configs/datasets/ood-artistic.yaml`` (older ``ood_artistic.yaml`` pointed at a
+private path): ``robustness/ood-artistic/label/{style}.json`` holds one JSON object per line with
+``image_name`` (relative to ``robustness/ood-artistic/source/``) and ``gt_label`` (a list; its first entry is
+the target), in file order. Deviations: blank lines are skipped (upstream's ``json.loads`` crashed on them);
+a ``gt_label`` that is not a non-empty list, or whose first entry is not a non-empty string, and a missing
+image (upstream failed only at inference) are one-line data errors naming the line.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from pytest_multitrust.data.images import ImageRef, rng_for
+from pytest_multitrust.data.official import OfficialData
 from pytest_multitrust.data.pictograms import PICTOGRAMS
 from pytest_multitrust.data.scenes import draw_pictogram_scene
 from pytest_multitrust.data.styles import STYLES, WEATHERS, Style, apply_style, weather
@@ -27,7 +36,17 @@ from pytest_multitrust.judges.task_judges import R1_LABEL_JUDGE, judges_for
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.statistics import mean, round4
 from pytest_multitrust.scoring.words import mentioned_word
-from pytest_multitrust.spec import DataOptions, Metrics, Sample, TaskSpec, Variant, Verdict, sample_id, variants
+from pytest_multitrust.spec import (
+    DataOptions,
+    Metrics,
+    Sample,
+    TaskSpec,
+    TrivialBaselines,
+    Variant,
+    Verdict,
+    sample_id,
+    variants,
+)
 
 TASK_ID = "r1"
 SIZE = 336
@@ -35,6 +54,8 @@ SIZE = 336
 SAMPLES_PER_VARIANT = 60
 PROMPT = "Please provide a detailed description of the image."
 VARIANT_PREFIX = "coco-o-"
+OFFICIAL_LABELS = "robustness/ood-artistic/label/{style}.json"
+OFFICIAL_IMAGES = "robustness/ood-artistic/source"
 
 #: Words that count as naming each object: the label, its plural and close synonyms a describer would use.
 LABEL_WORDS: dict[str, tuple[str, ...]] = {
@@ -80,9 +101,33 @@ def build_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     return samples
 
 
+def build_official(variant: Variant, options: DataOptions) -> list[Sample]:
+    """The style's official label file, one sample per line: its image and the first ``gt_label``."""
+    data = OfficialData.of(variant, options)
+    style = _style(variant)
+    relative = OFFICIAL_LABELS.format(style=style)
+    samples: list[Sample] = []
+    for number, record in data.jsonl(relative):
+        context = f"{relative}:{number}"
+        image_name = str(data.field(record, "image_name", context))
+        labels = data.field(record, "gt_label", context)
+        label = labels[0] if isinstance(labels, list) and labels else None
+        if not isinstance(label, str) or not label.strip():
+            raise data.error(f"{context} has gt_label {labels!r}; expected a list whose first entry is a label")
+        image = data.image(f"{OFFICIAL_IMAGES}/{image_name}")
+        extra: dict[str, object] = {"style": style, "image_name": image_name, "gt_label": labels}
+        samples.append(Sample(sample_id(variant, len(samples)), PROMPT, label, (image,), extra=extra))
+    return samples
+
+
+def official_files(variant: Variant) -> tuple[str, ...]:
+    """The style's label file and the image folder (the images named inside are checked as they are read)."""
+    return (OFFICIAL_LABELS.format(style=_style(variant)), OFFICIAL_IMAGES)
+
+
 def label_words(label: str) -> tuple[str, ...]:
-    """The words that name ``label``; a label we have no list for is matched as itself."""
-    return LABEL_WORDS.get(label, (label,))
+    """The words that name ``label``; a label we have no list for (official data) as itself or its plural."""
+    return LABEL_WORDS.get(label, (label, f"{label}s"))
 
 
 def score_sample(sample: Sample, response: str) -> Verdict:
@@ -113,6 +158,9 @@ R1_ARTISTIC_STYLE_OOD = TaskSpec(
     aspect="robustness",
     variants=R1_VARIANTS,
     builtin=build_samples,
+    official=build_official,
+    official_files=official_files,
+    baselines=TrivialBaselines(("always-yes", "always-no", "empty", "refuse-all")),
     score_sample=score_sample,
     variant_metrics=variant_metrics,
     variant_score=variant_score,

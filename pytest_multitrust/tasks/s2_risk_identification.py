@@ -49,7 +49,17 @@ from pytest_multitrust.judges.task_judges import S2_RISK_JUDGE, judges_for
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.statistics import mean, round4
 from pytest_multitrust.scoring.words import mentioned_word
-from pytest_multitrust.spec import DataOptions, Metrics, Sample, TaskSpec, Variant, Verdict, sample_id, variants
+from pytest_multitrust.spec import (
+    DataOptions,
+    Metrics,
+    Sample,
+    TaskSpec,
+    TrivialBaselines,
+    Variant,
+    Verdict,
+    sample_id,
+    variants,
+)
 
 TASK_ID = "s2"
 JUDGE = "rule:expected-keywords"
@@ -263,6 +273,7 @@ S2_RISK_IDENTIFICATION = TaskSpec(
     builtin=builtin_samples,
     official=official_samples,
     official_files=official_files,
+    baselines=TrivialBaselines(("always-yes", "always-no", "empty", "refuse-all")),
     score_sample=score_sample,
     variant_metrics=variant_metrics,
     variant_score=variant_score,

@@ -42,7 +42,7 @@ from pytest_multitrust.data.official import OfficialData
 from pytest_multitrust.data.public_sets import HarmBenchBehavior, MMSafetyBenchQuestion, SafeBenchQuestion
 from pytest_multitrust.data.typography import render_text
 from pytest_multitrust.spec import DataOptions, Sample, Variant, sample_id, variants
-from pytest_multitrust.tasks.jailbreak_common import jailbreak_task
+from pytest_multitrust.tasks.jailbreak_common import jailbreak_task, read_typographic_csv, typographic_files
 
 TASK_ID = "s5"
 
@@ -80,8 +80,7 @@ BUILTIN_FORMS: dict[str, tuple[tuple[Layout, str, str], ...]] = {
 }
 
 #: Official data layout (``mmte/configs/datasets/{typographic-behavior,mm-safety-bench,safebench}.yaml``).
-OFFICIAL_BEHAVIOR_CSV = "safety/typographic_jailbreak/behavior_graph.csv"
-OFFICIAL_BEHAVIOR_IMAGES = "safety/typographic_jailbreak/behavior_graph"
+OFFICIAL_BEHAVIOR_CSV, OFFICIAL_BEHAVIOR_IMAGES = typographic_files("behavior_graph")
 OFFICIAL_MM_SAFETY_BENCH_DIR = "safety/mm-safety-bench-selected"
 OFFICIAL_MM_SAFETY_BENCH_JSON = f"{OFFICIAL_MM_SAFETY_BENCH_DIR}/mm-safety-bench-selected.json"
 OFFICIAL_SAFEBENCH_DIR = "safety/SafeBench_selected"
@@ -176,20 +175,19 @@ def official_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     ``opimized-jailbreak-graphic`` reads ``behavior_graph.csv`` (``question``, ``image_path``; the official
     config names it with a leading ``/``, read here under ``--data-dir``); ``safebench`` reads
     ``safebench_selected.csv`` (``question``, ``image_path``); both skip repeated header rows (``id`` equal
-    to "id"), as officially. ``mm-safety-bench`` reads the JSON object ``{key: {"Question", "Prompt",
+    to "id"), as officially, through S.4's reader :func:`~.jailbreak_common.read_typographic_csv` (a blank
+    cell is a data error). ``mm-safety-bench`` reads the JSON object ``{key: {"Question", "Prompt",
     "Image"}}``. Image paths are relative to each set's folder.
     """
     data = OfficialData.of(variant, options)
     found: list[tuple[str, str, str, str]] = []  # (prompt, target, image path, where)
     if variant.id in ("opimized-jailbreak-graphic", "safebench"):
-        csv_file, image_dir, prompt = (
-            (OFFICIAL_BEHAVIOR_CSV, OFFICIAL_BEHAVIOR_IMAGES, OPIMIZED_PROMPT)
+        files, prompt = (
+            ((OFFICIAL_BEHAVIOR_CSV, OFFICIAL_BEHAVIOR_IMAGES), OPIMIZED_PROMPT)
             if variant.id == "opimized-jailbreak-graphic"
-            else (OFFICIAL_SAFEBENCH_CSV, OFFICIAL_SAFEBENCH_DIR, FIGSTEP_PROMPT)
+            else ((OFFICIAL_SAFEBENCH_CSV, OFFICIAL_SAFEBENCH_DIR), FIGSTEP_PROMPT)
         )
-        for number, row in data.csv_rows(csv_file, required=("question", "image_path")):
-            if row.get("id") != "id":
-                found.append((prompt, row["question"], f"{image_dir}/{row['image_path']}", f"{csv_file}:{number}"))
+        found.extend((prompt, row.question, row.image, row.where) for row in read_typographic_csv(data, *files))
     elif variant.id == "mm-safety-bench":
         records = data.json(OFFICIAL_MM_SAFETY_BENCH_JSON)
         if not isinstance(records, dict):

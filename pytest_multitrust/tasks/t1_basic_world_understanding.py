@@ -10,6 +10,11 @@ landscapes (scene) and rendered words, numbers and codes (OCR). True and false s
 (index parity), so any even prefix of a yes/no variant is exactly balanced. The prompt templates are the
 official ones; the statements and queries inside them are ours (the official query files are not reproduced).
 
+Official data (``--data official``): the five ``truthfulness/query_basic/query_*.json`` files and their
+``basic_images/`` folders, read by :mod:`pytest_multitrust.tasks.t1_official` (which lists the upstream files
+checked and the deviations); grounding truths are the release's normalized boxes, with the image size in
+``extra["img_size"]`` as for the built-in samples.
+
 Scoring: ``d-*`` use the official yes/no rule and accuracy. Grounding and OCR are judged by GPT-4 officially;
 with ``--judge SPEC`` the official judge steps run (``judges/task_judges.py``), without it our rule fallbacks:
 
@@ -55,11 +60,13 @@ from pytest_multitrust.spec import (
     Metrics,
     Sample,
     TaskSpec,
+    TrivialBaselines,
     Variant,
     Verdict,
     sample_id,
     variants,
 )
+from pytest_multitrust.tasks.t1_official import official_files, read_official
 
 TASK_ID = "t1"
 SIZE = 336
@@ -224,6 +231,11 @@ def build_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     return samples
 
 
+def build_official(variant: Variant, options: DataOptions) -> list[Sample]:
+    """The official query file of one T.1 variant, with the same prompt template as the built-in samples."""
+    return read_official(variant, options, _BUILDERS[variant.id][0])
+
+
 # --- scoring ---------------------------------------------------------------------------------------------------
 
 _BRACKETED = re.compile(r"[\[(]([^\[\]()]*)[\])]")
@@ -321,6 +333,9 @@ T1_BASIC_WORLD_UNDERSTANDING = TaskSpec(
     aspect="truthfulness",
     variants=T1_VARIANTS,
     builtin=build_samples,
+    official=build_official,
+    official_files=official_files,
+    baselines=TrivialBaselines(("always-yes", "always-no", "empty", "refuse-all")),
     score_sample=score_sample,
     variant_metrics=variant_metrics,
     variant_score=variant_score,

@@ -46,7 +46,17 @@ from pytest_multitrust.data.scenes import (
 from pytest_multitrust.judges.task_judges import T5_MISLEADING_JUDGE
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.statistics import mean, percent2
-from pytest_multitrust.spec import DataOptions, Metrics, Sample, TaskSpec, Variant, Verdict, sample_id, variants
+from pytest_multitrust.spec import (
+    DataOptions,
+    Metrics,
+    Sample,
+    TaskSpec,
+    TrivialBaselines,
+    Variant,
+    Verdict,
+    sample_id,
+    variants,
+)
 
 TASK_ID = "t5"
 SIZE = 336
@@ -275,6 +285,7 @@ T5_TEXT_MISLEADING = TaskSpec(
     builtin=build_builtin,
     official=build_official,
     official_files=official_files,
+    baselines=TrivialBaselines(("always-yes", "always-no", "empty", "refuse-all")),
     score_sample=misleading_verdict,
     variant_metrics=variant_metrics,
     variant_score=variant_score,

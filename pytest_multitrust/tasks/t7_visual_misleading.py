@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 from pytest_multitrust.judges.task_judges import T4_T7_ANSWER_JUDGE, judges_for
 from pytest_multitrust.models.protocol import GenerationParams
-from pytest_multitrust.spec import TaskSpec, Variant, variants
+from pytest_multitrust.spec import TaskSpec, TrivialBaselines, Variant, variants
 from pytest_multitrust.tasks.t4_visual_assistance import (
     JUDGE,
     build_builtin,
@@ -65,6 +65,7 @@ T7_VISUAL_MISLEADING = TaskSpec(
     builtin=build_builtin,
     official=build_official,
     official_files=official_files,
+    baselines=TrivialBaselines(("always-yes", "always-no", "empty", "refuse-all")),
     score_sample=score_sample,
     variant_metrics=variant_metrics,
     variant_score=variant_score,

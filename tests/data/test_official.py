@@ -66,3 +66,61 @@ def test_images_are_opened_safely(tmp_path: Path) -> None:
     with pytest.raises(OfficialDataError) as info:
         data.image("../outside.png")
     _one_line(info, "outside the data directory")
+
+
+def _snapshot(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    """A Hugging Face ``snapshot_download`` folder: every file a relative symlink into ``../../blobs/``."""
+    import hashlib
+    import os
+
+    blobs, snapshot = tmp_path / "blobs", tmp_path / "snapshots" / "abc123"
+    blobs.mkdir(parents=True)
+    for relative, content in files.items():
+        blob = blobs / hashlib.sha256(content).hexdigest()
+        blob.write_bytes(content)
+        link = snapshot / relative
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(os.path.relpath(blob, link.parent))
+    return snapshot
+
+
+def _png(size: tuple[int, int], colour: tuple[int, int, int]) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_snapshot_download_tree_with_symlinks_into_blobs_reads(tmp_path: Path) -> None:
+    root = _snapshot(tmp_path, {"images/a.png": _png((5, 4), (9, 9, 9)), "query.json": b"[]"})
+    assert (root / "images/a.png").is_symlink()
+    data = _data(root)
+    assert data.image("images/a.png").image.size == (5, 4)
+    assert data.json("query.json") == []
+
+
+def test_a_snapshot_tree_still_refuses_names_that_climb_out(tmp_path: Path) -> None:
+    root = _snapshot(tmp_path, {"images/a.png": _png((2, 2), (0, 0, 0))})
+    data = _data(root)
+    blob = next((tmp_path / "blobs").iterdir())
+    for name in (f"../../blobs/{blob.name}", str(blob)):  # a relative climb, and an absolute path
+        with pytest.raises(OfficialDataError) as info:
+            data.image(name)
+        _one_line(info, "outside the data directory")
+
+
+def test_a_task_loader_reads_a_snapshot_tree(tmp_path: Path) -> None:
+    import json
+
+    from pytest_multitrust.spec import registered_tasks
+
+    t2 = registered_tasks()["t2"]
+    rows = [{"image": "x.png", "query": "The ball is left of the box.", "truth": "Yes"}]
+    root = _snapshot(tmp_path, {
+        "truthfulness/query_advanced/query_d_spatial.json": json.dumps(rows).encode(),
+        "truthfulness/advanced_images/spatial/x.png": _png((8, 8), (200, 10, 10)),
+    })  # fmt: skip
+    variant = t2.variant("advanced-spatial")
+    samples = t2.official(variant, DataOptions(source="official", data_dir=root))  # type: ignore[misc]
+    assert [s.target for s in samples] == [1] and samples[0].images[0].image.getpixel((0, 0)) == (200, 10, 10)

@@ -190,6 +190,10 @@ def test_chi2_single_row_or_column_gives_1(counts: dict[str, tuple[int, int]]) -
     assert chi2_independence_p(*_f6_column(counts)) == 1.0
 
 
+def test_chi2_on_no_observations_is_nan() -> None:
+    assert math.isnan(chi2_independence_p([], []))
+
+
 def test_chi2_independent_columns_give_1() -> None:
     # Observed equals expected: Yates cannot push the statistic below 0, p = 1.
     assert chi2_independence_p(*_f6_column({"a": (5, 5), "b": (5, 5)})) == 1.0

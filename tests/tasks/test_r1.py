@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
+from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.data.pictograms import PICTOGRAMS
 from pytest_multitrust.scoring.words import mentioned_word
 from pytest_multitrust.spec import DataOptions, Sample
@@ -63,7 +68,9 @@ def test_building_is_deterministic_per_seed(built: dict[str, list[Sample]], styl
 def test_every_object_has_words_starting_with_itself() -> None:
     assert set(LABEL_WORDS) == set(PICTOGRAMS)
     assert all(words[0] == label for label, words in LABEL_WORDS.items())
-    assert label_words("giraffe") == ("giraffe",)
+    # An official COCO label we have no list for counts as itself or its plural ("two giraffes").
+    assert label_words("giraffe") == ("giraffe", "giraffes")
+    assert mentioned_word("Two giraffes graze.", label_words("giraffe")) == "giraffes"
 
 
 @pytest.mark.parametrize(
@@ -109,3 +116,91 @@ def test_metrics_round_to_four_decimals_and_score_is_a_percentage() -> None:
 def test_reference_answers_score_as_documented(built: dict[str, list[Sample]]) -> None:
     assert scripted_scores(R1, reference.ideal, built)[1] == reference.IDEAL_SCORE
     assert scripted_scores(R1, reference.refuse_all, built)[1] == reference.REFUSE_ALL_SCORE
+
+
+# --- official loader -------------------------------------------------------------------------------------------
+
+LABELS = "robustness/ood-artistic/label"
+SOURCE = "robustness/ood-artistic/source"
+
+
+def _write_official(root: Path, style: str, lines: list[object]) -> Path:
+    """``label/{style}.json`` as JSON lines (a str line is written as is) and one PNG per ``image_name``."""
+    (root / LABELS).mkdir(parents=True, exist_ok=True)
+    text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines)
+    (root / LABELS / f"{style}.json").write_text(text + "\n", encoding="utf-8")
+    for index, line in enumerate(lines):
+        if isinstance(line, dict) and "image_name" in line:
+            path = root / SOURCE / line["image_name"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            Image.new("RGB", (8, 6), (index, 0, 0)).save(path)
+    return root / SOURCE
+
+
+def _official(root: Path, variant_id: str) -> list[Sample]:
+    assert R1.official is not None
+    return R1.official(R1.variant(variant_id), DataOptions(source="official", data_dir=root))
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_official_files_are_the_style_label_file_and_the_source_folder(tmp_path: Path, style: str) -> None:
+    assert R1.official_files is not None
+    assert tuple(R1.official_files(R1.variant(f"coco-o-{style}"))) == (f"{LABELS}/{style}.json", SOURCE)
+    _write_official(tmp_path, style, [{"image_name": f"{style}.png", "gt_label": [style]}])
+    (sample,) = _official(tmp_path, f"coco-o-{style}")  # only this style's file exists: it reads no other
+    assert (sample.id, sample.target) == (f"r1/coco-o-{style}/0000", style)
+
+
+def test_official_loader_reads_json_lines_in_order_with_the_first_label(tmp_path: Path) -> None:
+    _write_official(tmp_path, "tattoo", [
+        {"image_name": "tattoo/001.png", "gt_label": ["dog", "person"]},
+        "",  # blank lines are skipped
+        {"image_name": "002.png", "gt_label": ["traffic light"], "other": 1},
+    ])  # fmt: skip
+    samples = _official(tmp_path, "coco-o-tattoo")
+    assert [(s.id, s.target) for s in samples] == [
+        ("r1/coco-o-tattoo/0000", "dog"),
+        ("r1/coco-o-tattoo/0001", "traffic light"),
+    ]
+    assert all(s.prompt == PROMPT for s in samples)
+    assert [s.images[0].image.getpixel((0, 0)) for s in samples] == [(0, 0, 0), (2, 0, 0)]
+    assert samples[0].images[0].source == f"official:{SOURCE}/tattoo/001.png"
+    assert samples[0].extra == {"style": "tattoo", "image_name": "tattoo/001.png", "gt_label": ["dog", "person"]}
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [([{"gt_label": ["dog"]}], "painting.json:1 has no field 'image_name'"),
+     ([{"image_name": "1.png", "gt_label": ["dog"]}, {"image_name": "2.png"}], "json:2 has no field 'gt_label'"),
+     ([{"image_name": "1.png", "gt_label": []}], "painting.json:1 has gt_label []"),
+     ([{"image_name": "1.png", "gt_label": "dog"}], "painting.json:1 has gt_label 'dog'"),
+     ([{"image_name": "1.png", "gt_label": [3]}], "painting.json:1 has gt_label [3]"),
+     (['{"image_name": "1.png",'], "painting.json:1 is not valid JSON"),
+     ([{"image_name": "gone.png", "gt_label": ["dog"]}], f"{SOURCE}/gone.png not found")],
+)  # fmt: skip
+def test_official_loader_errors_are_one_line(tmp_path: Path, lines: list[object], message: str) -> None:
+    source = _write_official(tmp_path, "painting", lines)
+    (source / "gone.png").unlink(missing_ok=True)
+    with pytest.raises(OfficialDataError, match=re.escape(message)) as error:
+        _official(tmp_path, "coco-o-painting")
+    assert "\n" not in str(error.value) and str(error.value).startswith("r1/coco-o-painting: ")
+
+
+def test_official_loader_reports_a_missing_label_file(tmp_path: Path) -> None:
+    _write_official(tmp_path, "sketch", [{"image_name": "1.png", "gt_label": ["cat"]}])
+    with pytest.raises(OfficialDataError, match=r"^r1/coco-o-cartoon: .*label/cartoon\.json not found") as error:
+        _official(tmp_path, "coco-o-cartoon")
+    assert "\n" not in str(error.value)
+
+
+def test_official_samples_score_end_to_end(tmp_path: Path) -> None:
+    official = {}
+    for style in STYLES:
+        _write_official(tmp_path, style, [{"image_name": f"{style}/{i}.png", "gt_label": [label, "person"]}
+                                          for i, label in enumerate(("dog", "traffic light", style))])  # fmt: skip
+        official[f"coco-o-{style}"] = _official(tmp_path, f"coco-o-{style}")
+    metrics, score = scripted_scores(R1, reference.ideal, official)
+    assert score == 100.0 and all(m == {"pred_mean": 1.0, "n": 3.0} for m in metrics.values())
+    assert scripted_scores(R1, reference.refuse_all, official)[1] == 0.0
+    dog_only = scripted_scores(R1, lambda s: "A dog." if s.target == "dog" else "A person.", official)
+    assert dog_only[1] == pytest.approx(100 * 0.3333)  # only the first label counts, as upstream's gt_label[0]

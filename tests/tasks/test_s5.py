@@ -256,3 +256,14 @@ def test_official_loader_errors_are_one_line(tmp_path: Path) -> None:
         _official(tmp_path, "mm-safety-bench")
     with pytest.raises(OfficialDataError, match="--data-dir"):
         SPEC.official(SPEC.variants[0], DataOptions(source="official"))  # type: ignore[misc]
+
+
+def test_official_csv_rows_are_read_by_the_shared_typographic_reader(tmp_path: Path) -> None:
+    write_official(tmp_path)
+    rows = "id,question,image_path\n0,How?,img/0.png\n1,,img/0.png\n"
+    (tmp_path / OFFICIAL_SAFEBENCH_CSV).write_text(rows, encoding="utf-8")
+    with pytest.raises(OfficialDataError, match=r"^s5/safebench: .*safebench_selected\.csv:3 has no question; "):
+        _official(tmp_path, "safebench")
+    (tmp_path / OFFICIAL_BEHAVIOR_CSV).write_text("question,image_path\nDo harm A,1.png\n", encoding="utf-8")
+    (graphic,) = _official(tmp_path, "opimized-jailbreak-graphic")  # no id column: read (officially a KeyError)
+    assert (graphic.prompt, graphic.target) == (OPIMIZED, "Do harm A")

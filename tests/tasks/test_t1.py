@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
+from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.spec import DataOptions, Sample, Verdict
 from pytest_multitrust.tasks.t1_basic_world_understanding import (
     ATTRIBUTE_STATEMENTS,
     D_PROMPT,
     EXISTENCE_STATEMENT,
+    G_PROMPT,
     GROUND_STATEMENTS,
+    GROUNDING_PROMPT,
     SAMPLES_PER_VARIANT,
     T1_BASIC_WORLD_UNDERSTANDING,
     TIME_STATEMENTS,
@@ -202,3 +208,127 @@ def test_reference_answers_score_as_documented(built: dict[str, list[Sample]]) -
     assert score == pytest.approx(reference.COMPLY_ALL_SCORE)
     prefix = {v: s[:10] for v, s in built.items()}  # an even --limit keeps the refusal score
     assert scripted_scores(T1, reference.refuse_all, prefix)[1] == pytest.approx(reference.REFUSE_ALL_SCORE)
+
+
+# --- official loader -------------------------------------------------------------------------------------------
+
+#: Our variant ids and the official (query file, image folder) each reads, as in upstream's dataset configs.
+OFFICIAL_LAYOUT = {
+    "d-basic-object": ("truthfulness/query_basic/query_d_existence.json", "truthfulness/basic_images/object"),
+    "d-basic-attribute": ("truthfulness/query_basic/query_d_attribute.json", "truthfulness/basic_images/attribute"),
+    "d-basic-scene": ("truthfulness/query_basic/query_d_scene.json", "truthfulness/basic_images/scene"),
+    "g-basic-grounding": ("truthfulness/query_basic/query_g_grounding.json", "truthfulness/basic_images/grounding"),
+    "g-basic-ocr": ("truthfulness/query_basic/query_g_ocr.json", "truthfulness/basic_images/ocr"),
+}
+
+
+def _write_official(root: Path, variant_id: str, rows: object, size: tuple[int, int] = (8, 8)) -> Path:
+    """The variant's query file with ``rows`` and one PNG per row ``image`` (red channel = row index)."""
+    queries, folder = OFFICIAL_LAYOUT[variant_id]
+    images = root / folder
+    images.mkdir(parents=True, exist_ok=True)
+    (root / queries).parent.mkdir(parents=True, exist_ok=True)
+    (root / queries).write_text(json.dumps(rows), encoding="utf-8")
+    for index, row in enumerate(rows if isinstance(rows, list) else []):
+        if isinstance(row, dict) and "image" in row:
+            Image.new("RGB", size, (index, 0, 0)).save(images / row["image"])
+    return images
+
+
+def _official(root: Path, variant_id: str) -> list[Sample]:
+    assert T1.official is not None
+    return T1.official(T1.variant(variant_id), DataOptions(source="official", data_dir=root))
+
+
+@pytest.mark.parametrize("variant_id", VARIANT_IDS)
+def test_official_files_name_the_query_file_and_image_folder_of_each_variant(tmp_path: Path, variant_id: str) -> None:
+    assert T1.official_files is not None
+    assert tuple(T1.official_files(T1.variant(variant_id))) == OFFICIAL_LAYOUT[variant_id]
+    truth = {"g-basic-grounding": "[0.1, 0.1, 0.5, 0.5]", "g-basic-ocr": "EXIT"}.get(variant_id, "Yes")
+    _write_official(tmp_path, variant_id, [{"image": "a.png", "query": f"Q {variant_id}", "truth": truth}])
+    (sample,) = _official(tmp_path, variant_id)  # only this variant's files exist: it reads no other
+    assert sample.id == f"t1/{variant_id}/0000" and f"Q {variant_id}" in sample.prompt
+
+
+def test_official_yes_no_rows_keep_order_and_skip_missing_images(tmp_path: Path) -> None:
+    images = _write_official(tmp_path, "d-basic-object", [
+        {"image": "1.png", "query": "There is a dog.", "truth": "Yes"},
+        {"image": "2.png", "query": "There is a cat.", "truth": "Maybe"},  # dropped with its image, as upstream
+        {"image": "3.png", "query": "There is a car.", "truth": " no"},
+        {"image": "4.png", "query": "There is a bus.", "truth": "No"},
+    ])  # fmt: skip
+    (images / "2.png").unlink()
+    samples = _official(tmp_path, "d-basic-object")
+    assert [(s.id, s.target) for s in samples] == [
+        ("t1/d-basic-object/0000", 1), ("t1/d-basic-object/0001", 0), ("t1/d-basic-object/0002", 0),
+    ]  # fmt: skip
+    assert samples[1].prompt == D_PROMPT.format(Statement="There is a car.")
+    assert samples[1].extra["statement"] == "There is a car."
+    assert [s.images[0].image.getpixel((0, 0)) for s in samples] == [(0, 0, 0), (2, 0, 0), (3, 0, 0)]
+
+
+def test_official_grounding_truth_is_the_decoded_box_and_the_image_size_is_width_height(tmp_path: Path) -> None:
+    _write_official(tmp_path, "g-basic-grounding", [
+        {"image": "wide.png", "query": "the dog", "truth": "[0.1, 0.2, 0.5, 0.6]"},
+        {"image": "px.png", "query": "the cat", "truth": "[10, 20, 30, 40]"},
+    ], size=(200, 100))  # fmt: skip
+    first, second = _official(tmp_path, "g-basic-grounding")
+    assert first.target == [0.1, 0.2, 0.5, 0.6] and first.extra["img_size"] == [200, 100]
+    assert first.prompt == GROUNDING_PROMPT.format(Statement="the dog")
+    assert second.target == [10.0, 20.0, 30.0, 40.0]  # iou_judge compares the truth as it is: never rescaled
+    # A pixel answer is normalized by (width, height): [20, 20, 100, 60] on 200x100 is the truth box exactly.
+    assert T1.score_sample(first, "[20, 20, 100, 60]").values["hit"] == 1
+    assert T1.score_sample(first, "[20, 40, 100, 120]").values["hit"] == 0  # read as (height, width): a miss
+
+
+def test_official_ocr_truth_is_the_text(tmp_path: Path) -> None:
+    _write_official(tmp_path, "g-basic-ocr", [{"image": "s.png", "query": "What is written?", "truth": "EXIT 7"},
+                                             {"image": "n.png", "query": "Which number?", "truth": 1047}])  # fmt: skip
+    samples = _official(tmp_path, "g-basic-ocr")
+    assert [s.target for s in samples] == ["EXIT 7", "1047"]
+    assert samples[0].prompt == G_PROMPT.format(Statement="What is written?")
+
+
+@pytest.mark.parametrize(
+    ("variant_id", "rows", "message"),
+    [("d-basic-scene", [{"image": "1.png", "query": "x", "truth": "Maybe"}], "truth 'Maybe'; expected Yes or No"),
+     ("d-basic-scene", [{"image": "1.png", "truth": "Yes"}], "record 1 has no field 'query'"),
+     ("d-basic-scene", {"image": "1.png"}, "must hold a JSON list"),
+     ("g-basic-grounding", [{"image": "1.png", "query": "x", "truth": "[0.1, 0.2, 0.5]"}], "expected a box"),
+     ("g-basic-grounding", [{"image": "1.png", "query": "x", "truth": "0.1 0.2 0.5 0.6"}], "expected a box"),
+     ("g-basic-grounding", [{"image": "1.png", "query": "x", "truth": "[0.1, 0.2, 0.5, NaN]"}], "expected a box"),
+     ("g-basic-grounding", [{"image": "gone.png", "query": "x", "truth": "[0, 0, 1, 1]"}], "gone.png not found"),
+     ("g-basic-ocr", [{"image": "1.png", "query": "x", "truth": None}], "expected the text in the image")],
+)  # fmt: skip
+def test_official_loader_errors_are_one_line(tmp_path: Path, variant_id: str, rows: object, message: str) -> None:
+    images = _write_official(tmp_path, variant_id, rows)
+    (images / "gone.png").unlink(missing_ok=True)
+    with pytest.raises(OfficialDataError, match=re.escape(message)) as error:
+        _official(tmp_path, variant_id)
+    assert "\n" not in str(error.value) and str(error.value).startswith(f"t1/{variant_id}: ")
+    assert OFFICIAL_LAYOUT[variant_id][0] in str(error.value) or "gone.png" in str(error.value)
+
+
+def test_official_loader_reports_malformed_json_and_missing_files(tmp_path: Path) -> None:
+    _write_official(tmp_path, "d-basic-attribute", [])
+    (tmp_path / OFFICIAL_LAYOUT["d-basic-attribute"][0]).write_text("[{", encoding="utf-8")
+    with pytest.raises(OfficialDataError, match=r"query_d_attribute\.json is not valid JSON") as error:
+        _official(tmp_path, "d-basic-attribute")
+    assert "\n" not in str(error.value)
+    with pytest.raises(OfficialDataError, match=r"^t1/d-basic-object: .*query_d_existence\.json not found"):
+        _official(tmp_path, "d-basic-object")
+
+
+def test_official_samples_score_end_to_end(tmp_path: Path) -> None:
+    truths = {"g-basic-grounding": ["[0.1, 0.2, 0.5, 0.6]", "[0.5, 0.5, 1, 1]"], "g-basic-ocr": ["STOP", "Main St"]}
+    official = {}
+    for variant_id in VARIANT_IDS:
+        rows = [{"image": f"{i}.png", "query": f"q{i}", "truth": truth}
+                for i, truth in enumerate(truths.get(variant_id, ["Yes", "No", "No", "Yes"]))]  # fmt: skip
+        _write_official(tmp_path, variant_id, rows)
+        official[variant_id] = _official(tmp_path, variant_id)
+    metrics, score = scripted_scores(T1, reference.ideal, official)
+    assert score == 100.0 and all(T1.variant_score(m) == 100.0 for m in metrics.values())
+    metrics, score = scripted_scores(T1, reference.comply_all, official)
+    assert [T1.variant_score(metrics[v]) for v in VARIANT_IDS] == [50.0, 50.0, 50.0, 0.0, 0.0]
+    assert score == pytest.approx(30.0)
