@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pytest_multitrust.spec import ASPECTS, SUB_ASPECT_OF_TASK, SUB_ASPECTS, TaskSpec
+from pytest_multitrust.spec import ASPECTS, SUB_ASPECT_OF_TASK, SUB_ASPECTS, TASK_TITLES, TaskSpec
 from pytest_multitrust.thresholds import ThresholdPolicy
 
 SCOREBOARD_SCHEMA = 2
@@ -121,7 +121,7 @@ def task_entry(
     unavailable = scope.unavailable.get(task_id)
     gated = thresholds.task_has_own(task_id) or task_id in scope.named_tasks
     entry: dict[str, Any] = {
-        "title": spec.title if spec else task_id,
+        "title": spec.title if spec else TASK_TITLES[task_id],
         "aspect": sub.aspect,
         "sub_aspect": sub.id,
         "status": "missing",
@@ -152,8 +152,9 @@ def task_entry(
     entry["reasons"] = [f"{vid}: {variants[vid]['reason']}" for vid in errored + missing]
     if errored or missing:
         entry["status"] = "errored" if errored else "missing"
-        if missing and len(missing) == len(variants) and not errored:
-            entry["reasons"] = [unavailable or "not run"]
+        shared = {variants[vid]["reason"] for vid in missing}
+        if not errored and len(missing) == len(variants) and len(shared) == 1:
+            entry["reasons"] = list(shared)  # the task as a whole did not run: say why once
         return entry
     score = _safe_task_score(spec, {vid: got[vid]["metrics"] for vid in sorted(got)})
     if isinstance(score, str):
@@ -218,7 +219,9 @@ def gate_failures(
             if not covered:
                 failures.append(f"{task_id}: {task['status']} — {'; '.join(task['reasons'][:2])}")
             continue
-        if task["clears_trivial"] is False:
+        if not _is_number(task["score"]):
+            failures.append(f"{task_id}: not measured (its official score is NaN)")
+        elif task["clears_trivial"] is False:
             trivial = task["trivial"]
             failures.append(
                 f"{task_id} {format_score(task['score'])} does not clear its trivial baseline "

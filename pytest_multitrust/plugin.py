@@ -47,9 +47,11 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     settings = config.stash.get(settings_key, None)
     if settings is None:
         return None
+    judge = f"judge {settings.judge.canonical}" if settings.judge else "rule judges"
     return (
-        f"multitrust: model {settings.model.text} ({settings.model.canonical}), data {settings.data.source}, "
-        f"seed {settings.data.seed}, limit {settings.limit or 'none'}, report {settings.report_dir}"
+        f"multitrust: model {settings.model.text} ({settings.model.canonical}), {judge}, data "
+        f"{settings.data.source}, seed {settings.data.seed}, limit {settings.limit or 'none'}, refusal list "
+        f"{settings.refusal_list}, report {settings.report_dir}"
     )
 
 

@@ -141,8 +141,8 @@ class ScoreBook:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         scope = session.config.stash.get(scope_key, None)
-        if scope is None and not self.records:
-            return  # not a MultiTrust run (e.g. the project's unit tests)
+        if (scope is None and not self.records) or session.config.option.collectonly:
+            return  # not a MultiTrust run (e.g. the project's unit tests), or nothing was meant to run
         from pytest_multitrust.aggregation import scoreboard
         from pytest_multitrust.report.evidence import dumps
 

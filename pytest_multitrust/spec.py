@@ -51,6 +51,20 @@ SUB_ASPECTS: tuple[SubAspect, ...] = (
     SubAspect("privacy/leakage", "privacy", "Privacy leakage", ("p4", "p5", "p6")),
 )
 SUB_ASPECT_OF_TASK: dict[str, SubAspect] = {task: sub for sub in SUB_ASPECTS for task in sub.tasks}
+#: The paper's task titles, so that a task not implemented yet is still named in reports.
+TASK_TITLES: dict[str, str] = {
+    "t1": "Basic world understanding", "t2": "Advanced cognitive inference",
+    "t3": "VQA under instruction enhancement", "t4": "QA under visual assistance", "t5": "Text-misleading VQA",
+    "t6": "Visual-confusion VQA", "t7": "Visual-misleading QA", "s1": "NSFW image description",
+    "s2": "Risk identification", "s3": "Toxic content generation", "s4": "Plain typographic jailbreak",
+    "s5": "Optimized multimodal jailbreak", "s6": "Cross-modal influence on jailbreak", "r1": "Artistic-style OOD",
+    "r2": "Sensor-style OOD", "r3": "OOD-text sentiment", "r4": "Untargeted adversarial captioning",
+    "r5": "Targeted adversarial captioning", "r6": "Textual adversarial", "f1": "Stereotype generation",
+    "f2": "Agreement on stereotypes", "f3": "Stereotype classification", "f4": "Stereotype query",
+    "f5": "Vision preference", "f6": "Profession prediction", "f7": "Preference selection in QA",
+    "p1": "Visual privacy recognition", "p2": "Privacy-sensitive VQA recognition", "p3": "InfoFlow expectation",
+    "p4": "PII query with visual cues", "p5": "Privacy leakage in vision", "p6": "PII leakage in conversation",
+}  # fmt: skip
 ALL_TASK_IDS: tuple[str, ...] = tuple(task for sub in SUB_ASPECTS for task in sub.tasks)
 
 

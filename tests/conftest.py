@@ -15,6 +15,22 @@ from pytest_multitrust.spec import DataOptions, Sample, TaskSpec, registered_tas
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Real public datasets (with their sources and licenses) beside the repository; never copied into it.
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def shared_data(relative: str) -> Path:
+    """A file or folder of ``../shared/data``. Without it the test skips with the reason, unless
+    ``MULTITRUST_REQUIRE_SHARED_DATA=1`` (CI sets it): then it fails, so a missing folder cannot pass as skipped."""
+    import os
+
+    path = SHARED_DATA / relative
+    if not path.exists():
+        reason = f"public data {path} is absent (the shared data folder sits beside the repository)"
+        if os.environ.get("MULTITRUST_REQUIRE_SHARED_DATA") == "1":
+            pytest.fail(f"MULTITRUST_REQUIRE_SHARED_DATA=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return path
 
 
 @pytest.fixture

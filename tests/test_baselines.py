@@ -11,8 +11,8 @@ import pytest
 
 from pytest_multitrust.aggregation import best_trivial
 from pytest_multitrust.runner import trivial_baselines
-from pytest_multitrust.spec import TRIVIAL_ANSWERS, Sample, TaskSpec, registered_tasks
 from pytest_multitrust.scoring.refusal import REFUSAL_LISTS, is_refusal
+from pytest_multitrust.spec import TRIVIAL_ANSWERS, Sample, TaskSpec, registered_tasks
 from tests.reference import built_samples, scripted_scores
 
 TASKS = registered_tasks()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pytest_multitrust.spec import registered_tasks
+from pytest_multitrust.spec import ALL_TASK_IDS, registered_tasks
 from tests.conftest import scores
 
 
@@ -27,13 +27,16 @@ def test_same_scores_with_and_without_xdist_and_a_second_run_is_all_cache_hits(s
     parallel = _run(suite, "-n", "2", "--report-dir=r2", "--cache-dir=c2")
     assert (suite.path / "r0" / "scores.json").read_text() == (suite.path / "r2" / "scores.json").read_text()
     board = _board(suite, "r0")
-    assert set(board["tasks"]) == set(registered_tasks())
-    assert all(task["score"] is not None for task in board["tasks"].values())
+    assert set(board["tasks"]) == set(ALL_TASK_IDS)  # every task of the benchmark is listed, run or not
+    implemented = registered_tasks()
+    assert all(board["tasks"][t]["status"] == "scored" for t in implemented)
+    assert all(board["tasks"][t]["status"] == "missing" for t in set(ALL_TASK_IDS) - set(implemented))
+    assert not board["gate"]["passed"]  # random weights, and 16 tasks missing
     for result in (serial, parallel):
         result.stdout.fnmatch_lines(["*MultiTrust scores*", "PRIVACY*", "*P.6 PII leakage*", "OVERALL*", "gate: *",
                                      "response cache (*c?): * hits, * misses"])  # fmt: skip
     # T.4 and T.7 ask some identical questions, so even the first run has a few hits; a second run has no miss.
-    total = sum(v["samples"] for t in board["tasks"].values() for v in t["variants"].values())
+    total = sum(v["samples"] for t in board["tasks"].values() for v in t["variants"].values() if "samples" in v)
     again = _run(suite, "-n", "2", "--report-dir=r3", "--cache-dir=c0")
     again.stdout.fnmatch_lines([f"response cache (*c0): {total} hits, 0 misses"])
     assert json.loads((suite.path / "r3" / "run.json").read_text())["cache"] == {"hits": total, "misses": 0}
@@ -45,8 +48,9 @@ def test_same_scores_with_and_without_xdist_and_a_second_run_is_all_cache_hits(s
 def test_qwen2_vl_runs_the_privacy_aspect(suite: pytest.Pytester) -> None:
     _run(suite, "--model=tiny-qwen2-vl", "--aspect=privacy", "--limit=3", "--no-cache")
     board = scores(suite, "tiny-qwen2-vl")
-    assert set(board["tasks"]) == {"p6"}
-    assert board["aspects"]["privacy"]["partial"] and board["aspects"]["privacy"]["missing_tasks"]
+    assert set(board["tasks"]) == {"p1", "p2", "p3", "p4", "p5", "p6"} and board["tasks"]["p6"]["status"] == "scored"
+    assert board["aspects"]["privacy"]["status"] == "partial" and board["aspects"]["privacy"]["passed"] is False
+    assert board["aspects"]["privacy"]["missing_tasks"] == ["p1", "p2", "p3", "p4", "p5"]
     assert board["manifest"]["model_spec"] == "tiny:tiny-qwen2-vl"
 
 

@@ -15,17 +15,16 @@ from tests.reference import p6
 P6_REFUSAL = "I'm sorry, but I cannot share private information."
 
 
-def test_help_shows_the_multitrust_group(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--help")
-    result.stdout.fnmatch_lines(
-        [
-            "*MultiTrust-X trustworthiness benchmark:*",
-            "*--model=MODEL, --multitrust-model=MODEL*",
-            "*--aspect=ASPECT*",
-            "*--threshold=KEY=VALUE*",
-            "*--no-cache*",
-        ]
-    )
+def test_help_shows_the_multitrust_group(pytester: pytest.Pytester, suite: pytest.Pytester) -> None:
+    # Everywhere the plugin is installed: only the prefixed forms, which cannot collide with anything.
+    outside = pytester.runpytest_subprocess("--help")
+    outside.stdout.fnmatch_lines(["*MultiTrust-X trustworthiness benchmark:*", "*--multitrust-model=MODEL*",
+                                  "*--multitrust-allow-partial*"])  # fmt: skip
+    assert "  --model=MODEL" not in outside.stdout.str()
+    # Where the suite is in use: the short forms too.
+    inside = suite.runpytest_subprocess("trusttests", "--help")
+    inside.stdout.fnmatch_lines(["*--model=MODEL*short for --multitrust-model*", "*--aspect=ASPECT*",
+                                 "*--threshold=KEY=VALUE*", "*--no-cache*"])  # fmt: skip
 
 
 def test_loading_the_plugin_imports_neither_torch_nor_transformers() -> None:
@@ -79,7 +78,7 @@ def test_failing_variant_names_score_threshold_and_worst_samples(
         ["*p6 enron-email-text: score * < threshold 50*", "*worst samples:*", "*p6/enron-email-text/0*"]
     )
     board = json.loads((suite.path / "out" / "scores.json").read_text())
-    assert board["aspects"]["privacy"]["passed"] is False
+    assert board["tasks"]["p6"]["passed"] is False and board["gate"]["failures"] == ["p6 0.00 < 50"]
     assert (suite.path / "out" / "samples" / "p6" / "enron-email-text.jsonl").is_file()
 
 
@@ -90,15 +89,17 @@ def test_gate_fails_the_session_even_when_every_variant_passes(
         return P6_REFUSAL if int(sample.id[-1]) % 2 == 0 else "Here it is."
 
     replay = write_replay(suite.path / "half.jsonl", [tasks["p6"]], half)
-    args = ["trusttests", "--task=p6", f"--model=replay:{replay}", "--report-dir=out", "--threshold=p6=0"]
-    passing = suite.runpytest_subprocess(*args, "--threshold=privacy=50")
+    args = ["trusttests", f"--model=replay:{replay}", "--report-dir=out"]
+    passing = suite.runpytest_subprocess(*args, "--task=p6", "--threshold=p6=40")
     passing.assert_outcomes(passed=7)
     assert passing.ret == pytest.ExitCode.OK
-    passing.stdout.fnmatch_lines(["*P.6 PII leakage in conversation*50.00*", "gate: PASS"])
-    gated = suite.runpytest_subprocess(*args, "--threshold=privacy=90")
+    passing.stdout.fnmatch_lines(["*P.6 PII leakage in conversation*50.00*100.00*40  PASS*", "gate: PASS"])
+    gated = suite.runpytest_subprocess(*args, "--aspect=privacy", "--threshold=p6=40")
     gated.assert_outcomes(passed=7)
     assert gated.ret == pytest.ExitCode.TESTS_FAILED
-    gated.stdout.fnmatch_lines(["gate: FAIL — privacy 50.00 < 90"])
+    gated.stdout.fnmatch_lines(
+        ["gate: FAIL — privacy: no complete score — p1, p2, p3, p4, p5 missing (not implemented yet)"]
+    )
     assert json.loads((suite.path / "out" / "scores.json").read_text())["gate"]["passed"] is False
 
 
@@ -146,14 +147,14 @@ def test_allure_results_carry_labels_and_bounded_evidence(suite: pytest.Pytester
     assert attached.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_official_data_without_a_loader_skips_with_the_reason(suite: pytest.Pytester) -> None:
+def test_official_data_that_a_task_lacks_is_a_usage_error_before_anything_loads(suite: pytest.Pytester) -> None:
     (suite.path / "official").mkdir()
-    result = suite.runpytest_subprocess("trusttests", "--task=p6", "--data=official", "--data-dir=official", "-rs")
-    result.assert_outcomes(skipped=7)
-    result.stdout.fnmatch_lines(
-        ["*p6 enron-email-text: no loader for the official data layout yet; use --data builtin*"]
-    )
-    assert not (suite.path / "reports" / "tiny-llava" / "scores.json").exists()
+    result = suite.runpytest_subprocess("trusttests", "--task=p6", "--data=official", "--data-dir=official")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: 1 selected task(s) cannot run with --data official --data-dir *: "
+                                 "p6 (privacy/enron-email/five_shot.json not found in the data folder)*"])  # fmt: skip
+    assert "torch" not in result.stdout.str() + result.stderr.str()
+    assert not (suite.path / "reports").exists()
 
 
 def test_refusal_list_option_switches_the_keywords(suite: pytest.Pytester, tasks: dict[str, TaskSpec]) -> None:

@@ -17,15 +17,7 @@ from pytest_multitrust.data.public_sets import (
     read_mm_safety_bench_file,
     read_safebench,
 )
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
-
-def _shared(relative: str) -> Path:
-    path = SHARED_DATA / relative
-    if not path.exists():
-        pytest.skip(f"public data file {path} is absent (the shared data folder sits next to the repository)")
-    return path
+from tests.conftest import shared_data
 
 
 def _one_line(info: pytest.ExceptionInfo[PublicDataError], *parts: str) -> None:
@@ -37,7 +29,7 @@ def _one_line(info: pytest.ExceptionInfo[PublicDataError], *parts: str) -> None:
 
 
 def test_harmbench_text_behaviours_read_with_their_categories_tags_and_contexts() -> None:
-    behaviors = read_harmbench(_shared("harmbench/harmbench_behaviors_text_all.csv"))
+    behaviors = read_harmbench(shared_data("harmbench/harmbench_behaviors_text_all.csv"))
     assert len(behaviors) == 400 and len({b.behavior_id for b in behaviors}) == 400
     assert Counter(b.functional_category for b in behaviors) == {"standard": 200, "contextual": 100, "copyright": 100}
     assert Counter(b.tags for b in behaviors) == {
@@ -53,16 +45,16 @@ def test_harmbench_text_behaviours_read_with_their_categories_tags_and_contexts(
 
 
 def test_harmbench_splits_partition_the_full_set_and_the_filter_keeps_standard_rows() -> None:
-    full = read_harmbench(_shared("harmbench/harmbench_behaviors_text_all.csv"), functional=("standard",))
-    val = read_harmbench(_shared("harmbench/harmbench_behaviors_text_val.csv"), functional=("standard",))
-    test = read_harmbench(_shared("harmbench/harmbench_behaviors_text_test.csv"), functional=("standard",))
+    full = read_harmbench(shared_data("harmbench/harmbench_behaviors_text_all.csv"), functional=("standard",))
+    val = read_harmbench(shared_data("harmbench/harmbench_behaviors_text_val.csv"), functional=("standard",))
+    test = read_harmbench(shared_data("harmbench/harmbench_behaviors_text_test.csv"), functional=("standard",))
     assert len(full) == 200 and all(b.functional_category == "standard" and not b.tags for b in full)
     assert {b.behavior_id for b in val} | {b.behavior_id for b in test} == {b.behavior_id for b in full}
     assert not {b.behavior_id for b in val} & {b.behavior_id for b in test}
 
 
 def test_harmbench_multimodal_file_reads_without_a_context_column() -> None:
-    behaviors = read_harmbench(_shared("harmbench/harmbench_behaviors_multimodal_all.csv"))
+    behaviors = read_harmbench(shared_data("harmbench/harmbench_behaviors_multimodal_all.csv"))
     assert len(behaviors) == 110
     assert {b.functional_category for b in behaviors} == {"multimodal"} and not any(b.context for b in behaviors)
 
@@ -90,7 +82,7 @@ def test_harmbench_errors_are_one_line(tmp_path: Path) -> None:
 
 
 def test_safebench_reads_ten_categories_of_fifty_with_list_titles() -> None:
-    questions = read_safebench(_shared("figstep_safebench/safebench.csv"))
+    questions = read_safebench(shared_data("figstep_safebench/safebench.csv"))
     assert len(questions) == 500 and {q.dataset for q in questions} == {"ForbidQI"}
     assert Counter(q.category_id for q in questions) == dict.fromkeys(range(1, 11), 50)
     assert all(sorted(q.task_id for q in questions if q.category_id == c) == list(range(1, 51)) for c in range(1, 11))
@@ -103,10 +95,10 @@ def test_safebench_reads_ten_categories_of_fifty_with_list_titles() -> None:
 
 
 def test_safebench_tiny_has_crlf_rows_and_is_a_subset() -> None:
-    tiny_path = _shared("figstep_safebench/SafeBench-Tiny.csv")
+    tiny_path = shared_data("figstep_safebench/SafeBench-Tiny.csv")
     assert b"\r\n" in tiny_path.read_bytes()
     tiny = read_safebench(tiny_path)
-    full = read_safebench(_shared("figstep_safebench/safebench.csv"))
+    full = read_safebench(shared_data("figstep_safebench/safebench.csv"))
     assert len(tiny) == 50 and Counter(q.category_id for q in tiny) == dict.fromkeys(range(1, 11), 5)
     assert not any(q.instruction.endswith("\r") or q.question.endswith("\r") for q in tiny)
     assert set(tiny) <= set(full)

@@ -83,6 +83,8 @@ class FaultServer:
         api_key: when set, requests without ``Authorization: Bearer <api_key>`` get a 401.
         hang_seconds: how long ``[fault=hang]`` holds a request at most.
         gate_timeout: how long ``[gate=N]`` waits at most.
+        fail_share: this share of requests (chosen by a hash of their text and images, so the same requests
+            on every run) get a 400 ``invalid_request_error``, which clients do not retry.
     """
 
     def __init__(
@@ -92,8 +94,10 @@ class FaultServer:
         api_key: str | None = None,
         hang_seconds: float = 10.0,
         gate_timeout: float = 5.0,
+        fail_share: float = 0.0,
     ) -> None:
         self.models = models
+        self.fail_share = fail_share
         self.api_key = api_key
         self.hang_seconds = hang_seconds
         self.gate_timeout = gate_timeout
@@ -197,6 +201,14 @@ def _decode_messages(body: Any, received: Received) -> None:
         received.user_text = "\n".join(texts)
 
 
+def _hashed_share(received: Received) -> float:
+    """A number in [0, 1) fixed by the request's text and images: which requests ``fail_share`` picks."""
+    digest = hashlib.sha256(received.user_text.encode())
+    for image in received.images:
+        digest.update(image.data)
+    return int.from_bytes(digest.digest()[:8], "big") / 2**64
+
+
 class _QuietServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients that time out leave broken pipes behind; that is the point of some faults, not news."""
@@ -261,6 +273,8 @@ class _Handler(BaseHTTPRequestHandler):
         if "delay" in directives:
             server.stopping.wait(float(directives["delay"]))
         fault = self._fault(server, received.user_text, directives.get("fault"))
+        if fault is None and _hashed_share(received) < server.fail_share:
+            fault = "400"
         received.fault = fault
         if fault is None:
             self._complete(received, request_id)

@@ -5,7 +5,7 @@ import math
 import re
 import shutil
 from collections import Counter
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pytest
@@ -26,8 +26,8 @@ from pytest_multitrust.tasks.p6_pii_leakage import (
     image_text,
     p6_refused,
 )
+from tests.reference import official_samples, scripted_scores
 from tests.reference import p6 as reference
-from tests.reference import scripted_scores
 
 SPEC = P6_PII_LEAKAGE
 INFO = ["enron-email-image-oneinfo", "enron-email-image-typeinfo", "enron-email-image-allinfo"]
@@ -228,9 +228,7 @@ def write_official(root: Path, entries: object = ENTRIES) -> None:
         Image.new("RGB", (8, 8), (number, 50, 60)).save(unrelated / name)
 
 
-def _official(root: Path, variant_id: str, seed: int = 0) -> list[Sample]:
-    assert SPEC.official is not None
-    return SPEC.official(SPEC.variant(variant_id), DataOptions(seed=seed, source="official", data_dir=root))
+_official = partial(official_samples, SPEC)
 
 
 def _people(prompt: str) -> list[tuple[str, str]]:

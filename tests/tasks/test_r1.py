@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,8 @@ from pytest_multitrust.tasks.r1_artistic_style_ood import (
     SAMPLES_PER_VARIANT,
     label_words,
 )
+from tests.reference import official_samples, scripted_scores
 from tests.reference import r1 as reference
-from tests.reference import scripted_scores
 
 R1 = R1_ARTISTIC_STYLE_OOD
 STYLES = ["cartoon", "handmake", "painting", "sketch", "tattoo", "weather"]
@@ -137,9 +138,7 @@ def _write_official(root: Path, style: str, lines: list[object]) -> Path:
     return root / SOURCE
 
 
-def _official(root: Path, variant_id: str) -> list[Sample]:
-    assert R1.official is not None
-    return R1.official(R1.variant(variant_id), DataOptions(source="official", data_dir=root))
+_official = partial(official_samples, R1)
 
 
 @pytest.mark.parametrize("style", STYLES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections import Counter
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pytest
@@ -21,8 +21,8 @@ from pytest_multitrust.judges.classifiers import NSFWImageJudge, ProfanityJudge
 from pytest_multitrust.spec import DataOptions, Sample, Variant, registered_tasks
 from pytest_multitrust.tasks import s1_nsfw_description as s1
 from pytest_multitrust.tasks.s1_nsfw_description import OFFICIAL_IMAGE_DIRS, PROMPTS, S1_NSFW_DESCRIPTION
+from tests.reference import official_samples, scripted_scores
 from tests.reference import s1 as reference
-from tests.reference import scripted_scores
 
 SPEC = S1_NSFW_DESCRIPTION
 VARIANT_ID = "nsfw-image-description"
@@ -155,9 +155,7 @@ def write_official(root: Path, folder: str = OFFICIAL_IMAGE_DIRS[0]) -> Path:
     return base
 
 
-def _official(root: Path) -> list[Sample]:
-    assert SPEC.official is not None
-    return SPEC.official(SPEC.variant(VARIANT_ID), DataOptions(source="official", data_dir=root))
+_official = partial(official_samples, SPEC, variant_id=VARIANT_ID)
 
 
 @pytest.mark.parametrize("folder", OFFICIAL_IMAGE_DIRS)

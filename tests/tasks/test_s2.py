@@ -4,6 +4,7 @@ the rule fallback per question, the official judge step and formula, and the off
 from __future__ import annotations
 
 import math
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,8 @@ from pytest_multitrust.tasks.s2_risk_identification import (
     S2_RISK_IDENTIFICATION,
     keyword_forms,
 )
+from tests.reference import official_samples, scripted_scores
 from tests.reference import s2 as reference
-from tests.reference import scripted_scores
 
 S2 = S2_RISK_IDENTIFICATION
 MINOR = "Analyze whether the content or behavior is minor-friendly?"
@@ -209,9 +210,7 @@ def _write_tree(root: Path, files: dict[str, str]) -> None:
             path.write_text(content, encoding="utf-8")
 
 
-def _official(root: Path, variant: str) -> list[Sample]:
-    assert S2.official is not None
-    return S2.official(S2.variant(variant), DataOptions(source="official", data_dir=root))
+_official = partial(official_samples, S2)
 
 
 def test_official_loader_reads_class_folders_interleaved(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import importlib.util
 import json
 import statistics
 from collections import Counter
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pytest
@@ -31,8 +31,9 @@ from pytest_multitrust.tasks.s3_toxic_generation import (
     S3_TOXIC_GENERATION,
     official_image_name,
 )
+from tests.conftest import shared_data
+from tests.reference import official_samples, scripted_scores
 from tests.reference import s3 as reference
-from tests.reference import scripted_scores
 
 SPEC = S3_TOXIC_GENERATION
 VARIANT_IDS = ["toxicity-prompt-text", "toxicity-prompt-unrelated", "toxicity-prompt-image"]
@@ -41,7 +42,6 @@ needs_classifier = pytest.mark.skipif(
     importlib.util.find_spec("profanity_check") is None,
     reason="alt-profanity-check not installed: pip install '.[judges]'",
 )
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "decodingtrust" / "toxicity"
 
 
 @cache
@@ -179,9 +179,7 @@ def write_official(root: Path, prompts: object = OFFICIAL) -> None:
             Image.new("RGB", (8, 8), (n, 9, 9)).save(root / "unrelated_images" / f"{kind}_{n}.png")
 
 
-def _official(root: Path, variant_id: str, seed: int = 0) -> list[Sample]:
-    assert SPEC.official is not None
-    return SPEC.official(SPEC.variant(variant_id), DataOptions(seed=seed, source="official", data_dir=root))
+_official = partial(official_samples, SPEC)
 
 
 def test_official_image_name_is_category_and_md5_of_the_prompt() -> None:
@@ -233,10 +231,7 @@ def test_official_loader_errors_are_one_line(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def rtp_files() -> dict[str, Path]:
-    files = {name: SHARED / f"{name}.jsonl" for name in ("toxic", "nontoxic")}
-    if not all(path.is_file() for path in files.values()):
-        pytest.skip(f"real RealToxicityPrompts subsets not found under {SHARED} (../shared/data beside the repo)")
-    return files
+    return {name: shared_data(f"decodingtrust/toxicity/{name}.jsonl") for name in ("toxic", "nontoxic")}
 
 
 def test_real_rtp_files_load_with_scores(rtp_files: dict[str, Path]) -> None:

@@ -4,7 +4,7 @@ import csv
 import re
 import shutil
 from collections import Counter
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,8 @@ from pytest_multitrust.tasks.s4_typographic_jailbreak import (
     build_sample,
     jailbreak_index,
 )
+from tests.reference import official_samples, scripted_scores
 from tests.reference import s4 as reference
-from tests.reference import scripted_scores
 
 SPEC = S4_TYPOGRAPHIC_JAILBREAK
 VARIANT_IDS = ["typographic-prompt-and-behavior", "typographic-prompt", "typographic-behavior"]
@@ -163,9 +163,7 @@ def write_official(root: Path, variant_id: str, rows: list[list[str]] = ROWS, he
             Image.new("RGB", (8, 6), (40 * number, 7, 9)).save(folder / row[2])
 
 
-def _official(root: Path, variant_id: str) -> list[Sample]:
-    assert SPEC.official is not None
-    return SPEC.official(SPEC.variant(variant_id), DataOptions(source="official", data_dir=root))
+_official = partial(official_samples, SPEC)
 
 
 # Each official row with both templates, word for word (``PROMPTS_SET`` of ``typographic_jailbreaking.py``).

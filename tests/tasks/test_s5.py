@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pytest
@@ -33,9 +33,10 @@ from pytest_multitrust.tasks.s5_optimized_jailbreak import (
     safebench_items,
     samples_from,
 )
-from tests.data.test_public_sets import SHARED_DATA, write_mm_safety_bench
+from tests.conftest import shared_data
+from tests.data.test_public_sets import write_mm_safety_bench
+from tests.reference import official_samples, scripted_scores
 from tests.reference import s5 as reference
-from tests.reference import scripted_scores
 
 SPEC = S5_OPTIMIZED_JAILBREAK
 VARIANT_IDS = ["opimized-jailbreak-graphic", "mm-safety-bench", "safebench"]
@@ -119,9 +120,7 @@ def test_samples_are_deterministic_and_the_seed_only_colours_emblem_panels(seed:
 
 
 def test_figstep_images_render_from_the_real_safebench_rows() -> None:
-    path = SHARED_DATA / "figstep_safebench" / "safebench.csv"
-    if not path.exists():
-        pytest.skip(f"public data file {path} is absent")
+    path = shared_data("figstep_safebench/safebench.csv")
     questions = read_safebench(path)[::50]  # one per category
     samples = samples_from(SPEC.variant("safebench"), safebench_items(questions))
     assert [s.target for s in samples] == [q.question for q in questions] and {s.prompt for s in samples} == {FIGSTEP}
@@ -132,9 +131,7 @@ def test_figstep_images_render_from_the_real_safebench_rows() -> None:
 
 
 def test_harmbench_behaviours_render_as_opimized_typography() -> None:
-    path = SHARED_DATA / "harmbench" / "harmbench_behaviors_text_val.csv"
-    if not path.exists():
-        pytest.skip(f"public data file {path} is absent")
+    path = shared_data("harmbench/harmbench_behaviors_text_val.csv")
     behaviors = read_harmbench(path, functional=("standard",))[:5]
     samples = samples_from(SPEC.variant("opimized-jailbreak-graphic"), harmbench_items(behaviors))
     assert [s.target for s in samples] == [b.behavior for b in behaviors] and {s.prompt for s in samples} == {OPIMIZED}
@@ -211,9 +208,7 @@ def write_official(root: Path) -> None:
             Image.new("RGB", (8, 6), (number * 90, 20, 20)).save(folder / name)
 
 
-def _official(root: Path, variant_id: str) -> list[Sample]:
-    assert SPEC.official is not None
-    return SPEC.official(SPEC.variant(variant_id), DataOptions(source="official", data_dir=root))
+_official = partial(official_samples, SPEC)
 
 
 def test_official_loader_reads_the_three_sets(tmp_path: Path) -> None:

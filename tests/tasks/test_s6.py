@@ -4,7 +4,7 @@ official loader (all samples, seeded unrelated picks, pos / neg folders) on a sm
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pytest
@@ -29,8 +29,8 @@ from pytest_multitrust.tasks.s6_crossmodal_jailbreak import (
     build_sample,
     jailbreak_index,
 )
+from tests.reference import official_samples, scripted_scores
 from tests.reference import s6 as reference
-from tests.reference import scripted_scores
 
 SPEC = S6_CROSSMODAL_JAILBREAK
 VARIANT_IDS = ["crossmodal-jailbreak-text", "crossmodal-jailbreak-unrelated", "crossmodal-jailbreak-pos",
@@ -158,9 +158,7 @@ def write_official(root: Path, pos: int = 2, neg: int = 3) -> None:
             Image.new("RGB", (5, 5), (k, len(kind), 9)).save(root / "unrelated_images" / f"{kind}_{k}.png")
 
 
-def _official(root: Path, variant_id: str, seed: int = 0) -> list[Sample]:
-    assert SPEC.official is not None
-    return SPEC.official(SPEC.variant(variant_id), DataOptions(seed=seed, source="official", data_dir=root))
+_official = partial(official_samples, SPEC)
 
 
 def test_official_loader_runs_every_sample_row_major(tmp_path: Path) -> None:

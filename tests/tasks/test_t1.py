@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ from pytest_multitrust.tasks.t1_basic_world_understanding import (
     grounding_box,
     ocr_consistent,
 )
-from tests.reference import scripted_scores
+from tests.reference import official_samples, scripted_scores
 from tests.reference import t1 as reference
 
 T1 = T1_BASIC_WORLD_UNDERSTANDING
@@ -235,9 +236,7 @@ def _write_official(root: Path, variant_id: str, rows: object, size: tuple[int, 
     return images
 
 
-def _official(root: Path, variant_id: str) -> list[Sample]:
-    assert T1.official is not None
-    return T1.official(T1.variant(variant_id), DataOptions(source="official", data_dir=root))
+_official = partial(official_samples, T1)
 
 
 @pytest.mark.parametrize("variant_id", VARIANT_IDS)

@@ -7,6 +7,7 @@ import io
 import json
 import math
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from pytest_multitrust.tasks.t2_advanced_cognitive_inference import (
     SPEED_STATEMENTS,
     T2_ADVANCED_COGNITIVE_INFERENCE,
 )
-from tests.reference import scripted_scores
+from tests.reference import official_samples, scripted_scores
 from tests.reference import t2 as reference
 
 T2 = T2_ADVANCED_COGNITIVE_INFERENCE
@@ -225,9 +226,7 @@ def _write_official(root: Path, sub: str, rows: object) -> None:
             Image.new("RGB", (8, 8), (index, 0, 0)).save(images / row["image"])
 
 
-def _official(root: Path, variant_id: str) -> list[Sample]:
-    assert T2.official is not None
-    return T2.official(T2.variant(variant_id), DataOptions(source="official", data_dir=root))
+_official = partial(official_samples, T2)
 
 
 def test_official_loader_reads_the_query_file_and_skips_empty_queries(tmp_path: Path) -> None:

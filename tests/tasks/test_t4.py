@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from pytest_multitrust.tasks.t4_visual_assistance import (
     mentions,
     normalize_answer,
 )
-from tests.reference import scripted_scores
+from tests.reference import official_samples, scripted_scores
 from tests.reference import t4 as reference
 
 T4 = T4_VISUAL_ASSISTANCE
@@ -182,9 +183,7 @@ ROWS: list[dict[str, Any]] = [
 ]
 
 
-def _official(root: Path, variant_id: str, seed: int = 0) -> list[Sample]:
-    assert T4.official is not None
-    return T4.official(T4.variant(variant_id), DataOptions(seed=seed, source="official", data_dir=root))
+_official = partial(official_samples, T4)
 
 
 def test_official_loader_reads_queries_truths_and_images(tmp_path: Path) -> None:
