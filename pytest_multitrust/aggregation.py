@@ -56,7 +56,8 @@ def format_score(value: float | None) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:.2f}"
 
 
-def _is_number(value: float | None) -> bool:
+def is_number(value: float | None) -> bool:
+    """A score that was measured: not missing, not NaN."""
     return value is not None and not math.isnan(value)
 
 
@@ -162,9 +163,9 @@ def task_entry(
         return entry
     trivial = _trivial(spec, got)
     cleared = None
-    if trivial["must_clear"] and trivial["best_score"] is not None and _is_number(score):
+    if trivial["must_clear"] and trivial["best_score"] is not None and is_number(score):
         cleared = clears(score, trivial["best_score"])
-    ok = _is_number(score) and cleared is not False
+    ok = is_number(score) and cleared is not False
     entry.update(status="scored", score=score, trivial=trivial, clears_trivial=cleared)
     entry["passed"] = (ok and score >= entry["threshold"]) if gated else (None if ok else False)
     return entry
@@ -219,7 +220,7 @@ def gate_failures(
             if not covered:
                 failures.append(f"{task_id}: {task['status']} — {'; '.join(task['reasons'][:2])}")
             continue
-        if not _is_number(task["score"]):
+        if not is_number(task["score"]):
             failures.append(f"{task_id}: not measured (its official score is NaN)")
         elif task["clears_trivial"] is False:
             trivial = task["trivial"]
@@ -272,7 +273,7 @@ def scoreboard(
         )  # fmt: skip
         threshold = thresholds.for_aspect(aspect)
         gated = aspect in scope.gated_aspects
-        complete = status == "complete" and _is_number(score)
+        complete = status == "complete" and is_number(score)
         aspects[aspect] = {
             "score": score,
             "status": status,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pytest_multitrust.aggregation import format_score
+from pytest_multitrust.aggregation import format_score, is_number
 from pytest_multitrust.spec import ASPECTS, SUB_ASPECTS
 
 _NAME_WIDTH = 44
@@ -37,6 +37,8 @@ def _task_row(task_id: str, task: Mapping[str, Any]) -> str:
     note = f"trivial: {trivial['best']}, n={trivial['n']}" if best is not None else ""
     if best is not None and not trivial["must_clear"]:
         note += " (the desired answer: not gating)"
+    if not is_number(task["score"]):
+        note = "not measured: the official score is NaN"
     if task["clears_trivial"] is False:
         verdict = "TRIVIAL"
     elif task["gated"]:

@@ -124,3 +124,22 @@ def test_a_task_loader_reads_a_snapshot_tree(tmp_path: Path) -> None:
     variant = t2.variant("advanced-spatial")
     samples = t2.official(variant, DataOptions(source="official", data_dir=root))  # type: ignore[misc]
     assert [s.target for s in samples] == [1] and samples[0].images[0].image.getpixel((0, 0)) == (200, 10, 10)
+
+
+def _needs(spec_files: object) -> list[str]:
+    return [alt for need in spec_files for alt in ((need,) if isinstance(need, str) else need)]  # type: ignore[attr-defined]
+
+
+def test_every_loader_first_needs_a_file_its_task_declares(tmp_path: Path) -> None:
+    # The configure-time check reads official_files; a loader that needed something else first would pass the
+    # check and then fail every variant. On an empty folder each loader must name a declared file.
+    from pytest_multitrust.spec import registered_tasks
+
+    for spec in registered_tasks().values():
+        assert spec.official is not None and spec.official_files is not None, spec.id
+        for variant in spec.variants:
+            declared = _needs(spec.official_files(variant))
+            assert declared, (spec.id, variant.id)
+            with pytest.raises(OfficialDataError) as info:
+                spec.official(variant, DataOptions(source="official", data_dir=tmp_path))
+            assert any(path in str(info.value) for path in declared), (spec.id, variant.id, str(info.value))
