@@ -143,3 +143,37 @@ def cli_values(config: pytest.Config) -> dict[str, Any]:
 
 def unknown_keys(table: Mapping[str, Any] | Iterable[str]) -> list[str]:
     return sorted(set(table) - PYPROJECT_KEYS)
+
+
+_SCALARS = (str, int, float, bool)
+
+
+def _is_strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+#: What each kind of option takes in pyproject, as (check, what to say).
+_TOML_KINDS: dict[OptionKind, tuple[Any, str]] = {
+    "text": (lambda v: isinstance(v, str), "a string"),
+    "int": (lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number"),
+    "float": (lambda v: isinstance(v, int | float) and not isinstance(v, bool), "a number"),
+    "flag": (lambda v: isinstance(v, bool), "true or false (unquoted)"),
+    "list": (lambda v: isinstance(v, str) or _is_strings(v), 'a string or a list of strings, e.g. ["privacy"]'),
+    "pairs": (
+        lambda v: (isinstance(v, dict) and all(isinstance(x, _SCALARS) for x in v.values())) or _is_strings(v),
+        'a table of KEY = value, e.g. { dtype = "bfloat16" }',
+    ),
+}
+
+
+def check_pyproject_types(table: Mapping[str, Any], where: str) -> None:
+    """Every ``[tool.multitrust]`` value has the type its option takes; else one line naming key and type."""
+    for option in OPTIONS:
+        if option.key is None or option.key not in table:
+            continue
+        check, wanted = _TOML_KINDS[option.kind]
+        if option.key == "thresholds":
+            check, wanted = (lambda v: isinstance(v, dict), "a table, e.g. [tool.multitrust.thresholds]")
+        value = table[option.key]
+        if not check(value):
+            raise ValueError(f"{where} [tool.multitrust] {option.key} = {value!r}: expected {wanted}")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_multitrust.models.registry import DEFAULT_MODEL, ModelSpec, parse_spec, validate_args
-from pytest_multitrust.options import unknown_keys
+from pytest_multitrust.options import check_pyproject_types, unknown_keys
 from pytest_multitrust.scoring.refusal import REFUSAL_LISTS, RefusalList
 from pytest_multitrust.spec import ALL_TASK_IDS, ASPECTS, DataOptions, DataSource
 from pytest_multitrust.thresholds import (
@@ -72,14 +72,16 @@ def read_pyproject(rootpath: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("multitrust", {})
-    except tomllib.TOMLDecodeError as exc:
+        tool = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: invalid TOML ({exc})") from exc
+    table = tool.get("multitrust", {}) if isinstance(tool, dict) else None
     if not isinstance(table, dict):
-        raise ValueError(f"{path}: [tool.multitrust] must be a table")
+        raise ValueError(f"{path}: [tool.multitrust] must be a table of settings")
     unknown = unknown_keys(table)
     if unknown:
         raise ValueError(f"{path} [tool.multitrust]: unknown key(s) {', '.join(unknown)}")
+    check_pyproject_types(table, str(path))
     return dict(table)
 
 
@@ -119,6 +121,20 @@ def parse_key_values(option: str, items: Sequence[str] | Mapping[str, object] | 
     return parsed
 
 
+#: Seeds feed numpy, random and torch generators; torch takes at most a signed 64-bit seed.
+MAX_SEED = 2**63 - 1
+
+
+def _check_folder(option: str, path: Path) -> None:
+    """A folder we will create and write into: it may not exist yet, but nothing on its way may be a file."""
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            if not candidate.is_dir():
+                where = "" if candidate == path else f" ({candidate} is a file)"
+                raise ValueError(f"{option} {str(path)!r} is not a folder{where}; name a folder (created if missing)")
+            return
+
+
 def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> Settings:
     """Merge pyproject values (``file``) under CLI values (``cli``) and validate every one."""
     model = parse_spec(str(_pick(cli, file, "model", DEFAULT_MODEL)))
@@ -152,14 +168,18 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
         raise ValueError(f"limit must be a whole number >= 1, got {limit!r}")
     seed = _pick(cli, file, "seed", 0)
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be a whole number within 0-{MAX_SEED} (2**63-1), got {seed!r}")
 
     source: DataSource = _pick(cli, file, "data", "builtin")
     if source not in ("builtin", "official"):
         raise ValueError(f"data must be 'builtin' or 'official', got {source!r}")
     data_dir_value = _pick(cli, file, "data_dir", None)
     data_dir = (rootpath / Path(data_dir_value).expanduser()) if data_dir_value else None
+    # Say when an option would have no effect. A data_dir in pyproject is the project's folder for the runs
+    # that ask for --data official, so only the command line's --data-dir is refused here.
+    if source == "builtin" and cli.get("data_dir") is not None:
+        raise ValueError("--data-dir has no effect with built-in data; add --data official, or drop --data-dir")
     if source == "official":
         if data_dir is None:
             raise ValueError("--data official needs --data-dir pointing at the official MultiTrust data folder")
@@ -175,9 +195,14 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
 
     report_value = _pick(cli, file, "report_dir", None)
     report_dir = rootpath / (Path(report_value).expanduser() if report_value else Path("reports") / model.slug)
+    if report_value is None and not report_dir.resolve().is_relative_to((rootpath / "reports").resolve()):
+        raise ValueError(f"model {model.text!r} gives no usable report folder name; pass --report-dir")
+    _check_folder("--report-dir", report_dir)
     no_cache = bool(_pick(cli, file, "no_cache", False))
     cache_value = _pick(cli, file, "cache_dir", ".multitrust-cache")
     cache_dir = None if no_cache else rootpath / Path(cache_value).expanduser()
+    if cache_dir is not None:
+        _check_folder("--cache-dir", cache_dir)
 
     max_error_rate = float(_pick(cli, file, "max_error_rate", 0.1))
     if not 0.0 <= max_error_rate <= 1.0:

@@ -65,9 +65,13 @@ class ModelSpec:
 
     @property
     def slug(self) -> str:
-        """A file-name-safe short name (report folder default)."""
-        base = self.text if self.text in ALIASES else Path(self.target.rstrip("/")).name or self.target
-        return re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-") or self.backend
+        """A file-name-safe short name (report folder default): never empty, never ``.`` or ``..``.
+
+        The target path is normalised first, so ``replay:runs/sub/..`` is named ``runs``, not ``..``.
+        """
+        base = self.text if self.text in ALIASES else Path(os.path.normpath(self.target)).name
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-.")
+        return slug or self.backend
 
 
 @dataclass(frozen=True)
