@@ -6,7 +6,7 @@ imported when the first test asks for the model.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -96,6 +96,16 @@ def multitrust_settings(pytestconfig: pytest.Config) -> Settings:
     return pytestconfig.stash[settings_key]
 
 
+def _load_or_fail(option: str, load: Callable[[], Model]) -> Model:
+    """Load a model; a load error the user can fix fails each test with its one line, not a traceback."""
+    from pytest_multitrust.models.protocol import ModelLoadError
+
+    try:
+        return load()
+    except ModelLoadError as exc:
+        pytest.fail(f"{option}: {exc}", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def multitrust_model(multitrust_settings: Settings) -> Iterator[Model]:
     """The model under evaluation, loaded once per process and wrapped in the response cache."""
@@ -103,7 +113,9 @@ def multitrust_model(multitrust_settings: Settings) -> Iterator[Model]:
     from pytest_multitrust.models.registry import LoadOptions, load_model
 
     settings = multitrust_settings
-    model = load_model(settings.model, LoadOptions(seed=settings.data.seed, args=settings.model_args))
+    model = _load_or_fail(
+        "--model", lambda: load_model(settings.model, LoadOptions(settings.data.seed, settings.model_args))
+    )
     if settings.cache_dir is not None and model.cacheable:
         model = CachingModel(model, settings.cache_dir)
     yield model
@@ -116,11 +128,11 @@ def multitrust_judge(multitrust_settings: Settings) -> Iterator[Model | None]:
     from pytest_multitrust.models.cache import CachingModel, close_model
     from pytest_multitrust.models.registry import LoadOptions, load_model
 
-    settings = multitrust_settings
-    if settings.judge is None:
+    settings, spec = multitrust_settings, multitrust_settings.judge
+    if spec is None:
         yield None
         return
-    judge = load_model(settings.judge, LoadOptions(seed=settings.data.seed, args=settings.judge_args))
+    judge = _load_or_fail("--judge", lambda: load_model(spec, LoadOptions(settings.data.seed, settings.judge_args)))
     if settings.cache_dir is not None and judge.cacheable:
         judge = CachingModel(judge, settings.cache_dir)
     yield judge

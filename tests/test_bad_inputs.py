@@ -126,3 +126,18 @@ def test_the_catalogue_covers_every_pyproject_key_with_a_wrong_type() -> None:
     typed = {toml.split("\n")[1].split(" =")[0] for _, toml, _ in USAGE_ERRORS if toml and "\n" in toml}
     untested = PYPROJECT_KEYS - typed
     assert not untested, f"add a wrong-type case for {sorted(untested)}"
+
+
+def test_a_model_that_fails_to_load_fails_each_test_with_one_line(suite: pytest.Pytester) -> None:
+    # Checked as far as is cheap at configure time (config.json is JSON with a model_type); transformers itself
+    # only refuses an unknown architecture when loading: one line per test, the task errored, no traceback.
+    (suite.path / "ckpt").mkdir()
+    (suite.path / "ckpt" / "config.json").write_text('{"model_type": "no-such-architecture"}')
+    result = suite.runpytest_subprocess("trusttests", "--task=p6", "--limit=1", "--model=hf:ckpt", "--report-dir=out")
+    everything = result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, everything[-2000:]
+    assert "Traceback" not in everything and "INTERNALERROR" not in everything
+    result.stdout.fnmatch_lines(["*--model: *no-such-architecture*"])
+    board = json.loads((suite.path / "out" / "scores.json").read_text())
+    assert board["tasks"]["p6"]["status"] == "errored"
+    assert "no-such-architecture" in board["tasks"]["p6"]["reasons"][0]

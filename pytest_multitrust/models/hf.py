@@ -8,6 +8,13 @@ image count (for families that cannot mix them), then request by request, so onl
 
 torch and transformers are imported inside functions only: choosing another backend, or just loading the
 plugin, must not pay their import time.
+
+The fingerprint (part of every cache key) is the sha256 of: :data:`FINGERPRINT_SCHEMA`, the weights (digest of
+the checkpoint's weight files, or of the ``state_dict``), the config (less where it came from), the processor
+(chat template, image processor and tokenizer settings), dtype, attention kernel, the transformers version,
+:data:`~pytest_multitrust.models.hf_prompts.PROMPT_RENDER_SCHEMA`, ``identity`` (the tiny name and seed) and
+``cache_tag``. Device and torch version are left out: they change float rounding only, and one cache shared
+between a GPU run and a CPU rerun is worth more.
 """
 
 from __future__ import annotations
@@ -19,7 +26,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from pytest_multitrust.models.hf_args import DEVICE_MAP_STRATEGIES, DTYPES, parse_model_args
+from pytest_multitrust.models import hf_prompts
+from pytest_multitrust.models.hf_args import (
+    DEVICE_MAP_STRATEGIES,
+    DTYPES,
+    check_cuda_build,
+    check_cuda_device,
+    parse_model_args,
+)
 from pytest_multitrust.models.hf_checkpoint import (
     cached_snapshot,
     checkpoint_digest,
@@ -31,7 +45,7 @@ from pytest_multitrust.models.hf_checkpoint import (
     state_dict_digest,
 )
 from pytest_multitrust.models.hf_prompts import quirks_of, render_prompt, starts_with_bos
-from pytest_multitrust.models.protocol import GenerationParams, Request, Response
+from pytest_multitrust.models.protocol import GenerationParams, ModelLoadError, Request, Response
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -40,8 +54,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Bumped when what goes into :meth:`HFModel.fingerprint` changes meaning (2: the attention implementation).
-FINGERPRINT_SCHEMA = 2
+#: Bumped when what goes into :meth:`HFModel.fingerprint` changes meaning (2: the attention implementation;
+#: 3: the transformers version, the prompt-render schema and ``cache_tag``).
+FINGERPRINT_SCHEMA = 3
 
 #: Largest batch per ``generate`` call unless ``--model-arg max_batch_size`` says otherwise.
 DEFAULT_MAX_BATCH_SIZE = 8
@@ -71,6 +86,8 @@ class HFModel:
         identity: extra JSON-able facts that identify the model (e.g. the tiny name and seed); fingerprinted.
         weights_digest: sha256 of the weights when already known (hashed checkpoint files); else the
             ``state_dict`` tensors are hashed on first use.
+        cache_tag: any text folded into the fingerprint (``--model-arg cache_tag=...``): a new tag starts
+            fresh cache entries.
     """
 
     cacheable = True
@@ -84,6 +101,7 @@ class HFModel:
         max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
         identity: dict[str, Any] | None = None,
         weights_digest: str | None = None,
+        cache_tag: str | None = None,
     ) -> None:
         if max_batch_size < 1:
             raise ValueError(f"max_batch_size must be >= 1, got {max_batch_size}")
@@ -93,6 +111,7 @@ class HFModel:
         self.max_batch_size = max_batch_size
         self.identity = dict(identity or {})
         self._weights_digest = weights_digest
+        self.cache_tag = cache_tag or None
         self.model_type: str = model.config.model_type
         self.quirks = quirks_of(self.model_type)
         # Decoder-only batching needs the prompts flush right, next to the tokens generation appends.
@@ -109,6 +128,7 @@ class HFModel:
         attn_implementation: str | None = None,
         max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
         trust_remote_code: bool = False,
+        cache_tag: str | None = None,
     ) -> HFModel:
         """Load a local checkpoint (folder or already-cached hub id) with ``AutoModelForImageTextToText``.
 
@@ -123,6 +143,10 @@ class HFModel:
             attn_implementation: ``"eager"``, ``"sdpa"`` or ``"flash_attention_2"``; default: transformers'.
             max_batch_size: most requests per ``generate`` call.
             trust_remote_code: allow the checkpoint's own modelling code.
+            cache_tag: folded into the fingerprint.
+
+        Raises:
+            ModelLoadError: a CUDA device that is not there, or a checkpoint transformers cannot read (one line).
         """
         import torch
         from transformers import AutoModelForImageTextToText
@@ -139,21 +163,33 @@ class HFModel:
             kwargs["dtype"] = dtype if dtype == "auto" else getattr(torch, dtype)
         if attn_implementation is not None:
             kwargs["attn_implementation"] = attn_implementation
+        check_cuda_device("hf", "device", device)
         if device == "auto":
             device_map = "auto"
         elif device_map is not None and device_map not in DEVICE_MAP_STRATEGIES:
             # A single device: the same as moving the model there, and it needs no accelerate package.
+            check_cuda_device("hf", "device_map", device_map)
             device, device_map = device_map, None
         if device_map is not None:
             kwargs["device_map"] = device_map
-        model: Any = AutoModelForImageTextToText.from_pretrained(target, **kwargs)
+        try:
+            model: Any = AutoModelForImageTextToText.from_pretrained(target, **kwargs)
+        except (ValueError, KeyError) as exc:  # an unknown model_type, a config this transformers cannot read
+            raise ModelLoadError(f"hf: cannot load {target!r}: {one_line(exc)}") from None
         if device_map is None:
             model = model.to(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         model.eval()
         processor = load_processor(target, model_type=model.config.model_type, trust_remote_code=trust_remote_code)
         folder = target if os.path.isdir(target) else cached_snapshot(target)
         digest = checkpoint_digest(folder) if folder is not None else None
-        return cls(model, processor, spec=f"hf:{target}", max_batch_size=max_batch_size, weights_digest=digest)
+        return cls(
+            model,
+            processor,
+            spec=f"hf:{target}",
+            max_batch_size=max_batch_size,
+            weights_digest=digest,
+            cache_tag=cache_tag,
+        )
 
     @property
     def tokenizer(self) -> Any:
@@ -178,6 +214,12 @@ class HFModel:
         """sha256 of what turns a request into token ids: chat template, processor and tokenizer settings."""
         return sha256_json(processor_state(self.processor))
 
+    @property
+    def transformers_version(self) -> str:
+        import transformers
+
+        return str(transformers.__version__)
+
     @cached_property
     def _fingerprint(self) -> str:
         config = {k: v for k, v in self.model.config.to_dict().items() if k not in _VOLATILE_CONFIG_KEYS}
@@ -190,16 +232,17 @@ class HFModel:
                 "processor": self.processor_fingerprint,
                 "dtype": self.dtype,
                 "attn_implementation": self.attn_implementation,
+                "transformers": self.transformers_version,
+                # Looked up on the module, not imported by name: a bump (or a test's monkeypatch) is seen.
+                "prompt_render_schema": hf_prompts.PROMPT_RENDER_SCHEMA,
                 "identity": self.identity,
+                "cache_tag": self.cache_tag,
             }
         )
 
     def fingerprint(self) -> str:
-        """sha256 over weights, config, processor (template + settings), dtype, attention kernel, ``identity``.
-
-        The device is left out on purpose: it can change float rounding, but a cache shared between a GPU run
-        and a CPU rerun of the same weights is worth more than that.
-        """
+        """sha256 over weights, config, processor, dtype, attention kernel, transformers version, prompt-render
+        schema, ``identity`` and ``cache_tag`` (the module docstring says what is left out, and why)."""
         return self._fingerprint
 
     def describe(self) -> dict[str, Any]:
@@ -216,6 +259,9 @@ class HFModel:
             "device": self.device,
             "max_batch_size": self.max_batch_size,
             "identity": self.identity,
+            "transformers_version": self.transformers_version,
+            "prompt_render_schema": hf_prompts.PROMPT_RENDER_SCHEMA,
+            "cache_tag": self.cache_tag,
         }
 
     def generate(self, requests: Sequence[Request]) -> list[Response]:
@@ -336,9 +382,10 @@ def validate_args(args: Mapping[str, str]) -> None:
     """Check ``--model-arg`` pairs at configure time (the registry calls this before any model loads).
 
     Raises:
-        ValueError: one line naming the unknown key or the bad value and what is accepted.
+        ValueError: one line naming the unknown key or the bad value and what is accepted, or CUDA asked of a
+            CPU-only torch.
     """
-    parse_model_args(args, backend="hf")
+    check_cuda_build("hf", parse_model_args(args, backend="hf"))
 
 
 def load(target: str, options: LoadOptions) -> HFModel:
@@ -356,6 +403,7 @@ def load(target: str, options: LoadOptions) -> HFModel:
         attn_implementation=args.attn_implementation,
         max_batch_size=args.max_batch_size or DEFAULT_MAX_BATCH_SIZE,
         trust_remote_code=args.trust_remote_code,
+        cache_tag=args.cache_tag,
     )
 
 

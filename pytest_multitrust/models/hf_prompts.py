@@ -43,6 +43,10 @@ FAMILY_QUIRKS: dict[str, FamilyQuirks] = {
 
 NO_QUIRKS = FamilyQuirks()
 
+#: Bump whenever this module changes the text a request renders to (messages, quirks, pinned variables): it is
+#: part of the ``hf`` and ``tiny`` fingerprints, so answers cached under the old rendering stop matching.
+PROMPT_RENDER_SCHEMA = 1
+
 #: Template variables pinned so that a prompt never depends on the day it is rendered: Llama 3.x templates
 #: print "Today Date: <date_string>" (the template's own fallback is this date), which would otherwise change
 #: the model's input, and its answers, every day.

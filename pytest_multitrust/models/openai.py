@@ -8,8 +8,17 @@ A batch runs with bounded concurrency on a thread pool (stdlib ``urllib``: no ex
 is retried with exponential backoff and seeded jitter on 429 (honouring ``Retry-After``), 408, 5xx, timeouts
 and connection errors; any other 4xx answers at once with a one-line error. ``generate`` never raises.
 
+A 200 answer without text (``content: null``, as a content filter leaves it, or ``message: null``) is an error
+naming the ``finish_reason``, never an empty answer to score.
+
 The API key is read from an environment variable whose *name* is given (``api_key_env``), never from the
-command line, and never appears in errors, logs, :meth:`OpenAIModel.describe` or the fingerprint.
+command line, and never appears in errors, logs, :meth:`OpenAIModel.describe` or the fingerprint: error texts
+go through :func:`~pytest_multitrust.models.openai_replies.error_line` (key pieces redacted, then cut).
+
+The fingerprint (part of every cache key) is the sha256 of: :data:`FINGERPRINT_SCHEMA`,
+:data:`PROMPT_RENDER_SCHEMA`, the server (host, port, path), the served model name, the server's own
+``/v1/models`` entry for it (:data:`SERVER_MODEL_FIELDS`: vLLM's ``root`` is the checkpoint it serves), the
+image encoding (``max_image_side``, ``image_format``, JPEG quality) and ``cache_tag``; never the key.
 """
 
 from __future__ import annotations
@@ -31,8 +40,10 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import Message
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
+from pytest_multitrust.models import openai_replies as replies
 from pytest_multitrust.models.protocol import Request, Response
 
 if TYPE_CHECKING:
@@ -46,8 +57,15 @@ IMAGE_FORMATS: tuple[str, ...] = get_args(ImageFormat)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
-#: Bumped when what goes into :meth:`OpenAIModel.fingerprint` changes meaning.
-FINGERPRINT_SCHEMA = 1
+#: Bumped when what goes into :meth:`OpenAIModel.fingerprint` changes meaning (2: server model entry, cache_tag).
+FINGERPRINT_SCHEMA = 2
+#: Bump when :meth:`OpenAIModel._payload` or :meth:`OpenAIModel._data_url` change what the server is sent.
+PROMPT_RENDER_SCHEMA = 1
+#: Fields of the server's ``/v1/models`` entry that identify what answers: vLLM (and SGLang, LMDeploy) report
+#: the checkpoint as ``root`` and the context as ``max_model_len``; llama.cpp puts sizes under ``meta``.
+#: ``created`` is left out on purpose: those servers stamp it with the time of the listing, so it would change
+#: the fingerprint, and miss the cache, on every run.
+SERVER_MODEL_FIELDS = ("root", "parent", "max_model_len", "owned_by", "meta")
 #: JPEG quality when ``image_format=jpeg`` (fingerprinted: it changes what the model sees).
 JPEG_QUALITY = 90
 #: Besides 429 and 5xx, the statuses worth another try: 408 is the server's own request timeout.
@@ -65,17 +83,8 @@ MODEL_ARGS: dict[str, str] = {
     "timeout": "120",
     "backoff": "1.0",
     "max_backoff": "60",
+    "cache_tag": "",
 }
-
-
-class _Secret:
-    """Holds the key so that no ``repr``, traceback with locals or ``vars()`` dump shows it."""
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def __repr__(self) -> str:
-        return "<redacted>"
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,8 @@ class OpenAIModel:
         timeout: seconds to wait for the connection and for each read.
         backoff: delay before the first retry, doubled for each further one (times a jitter in [0.5, 1]).
         max_backoff: cap on any delay, ``Retry-After`` included.
+        cache_tag: any text, folded into the fingerprint: a new tag starts a fresh set of cache entries (e.g.
+            when the server swaps checkpoints under the same name and does not report it in ``/v1/models``).
         sleep: how to wait between attempts (tests pass a recorder).
     """
 
@@ -121,6 +132,7 @@ class OpenAIModel:
         timeout: float = 120.0,
         backoff: float = 1.0,
         max_backoff: float = 60.0,
+        cache_tag: str = "",
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         parsed = urllib.parse.urlsplit(base_url)
@@ -149,30 +161,61 @@ class OpenAIModel:
         self.timeout = timeout
         self.backoff = backoff
         self.max_backoff = max_backoff
-        self._api_key = _Secret(api_key) if api_key else None
+        self.cache_tag = cache_tag
+        self._api_key = replies.Secret(api_key) if api_key else None
         self._sleep = sleep
         self._endpoint = f"{self.base_url}/chat/completions"
         # Default handlers: environment proxies are honoured, as with the official clients.
         self._opener = urllib.request.build_opener()
 
     def fingerprint(self) -> str:
-        """sha256 of what changes outputs: the server location, model name and image encoding; never the key."""
+        """sha256 of what changes outputs (see the module docstring); never the key.
+
+        The first call asks the server for its model list, once; when the list cannot be had (no such route,
+        server down) or does not name the model, the entry counts as ``null``.
+        """
+        return self._fingerprint
+
+    @cached_property
+    def _fingerprint(self) -> str:
         parsed = urllib.parse.urlsplit(self.base_url)
         material = {
             "schema": FINGERPRINT_SCHEMA,
+            "prompt_render_schema": PROMPT_RENDER_SCHEMA,
             "backend": "openai",
             "server": f"{parsed.netloc.lower()}{parsed.path.rstrip('/')}",
             "model": self.model,
+            "server_model": self.server_model,
             "max_image_side": self.max_image_side,
             "image_format": self.image_format,
             "jpeg_quality": JPEG_QUALITY if self.image_format == "jpeg" else None,
+            "cache_tag": self.cache_tag or None,
         }
         return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+    @cached_property
+    def server_model(self) -> dict[str, Any] | None:
+        """The server's ``/v1/models`` entry for this model, cut to :data:`SERVER_MODEL_FIELDS` (fetched once)."""
+        try:
+            status, _, data = self._send(f"{self.base_url}/models")
+            entries = json.loads(data)["data"] if 200 <= status < 300 else []
+            entry = next(e for e in entries if isinstance(e, dict) and e.get("id") == self.model)
+        except (OSError, http.client.HTTPException, ValueError, KeyError, TypeError, StopIteration) as exc:
+            why = self._redact(f"{type(exc).__name__}: {exc}") if str(exc) else "not listed"
+            log.warning(
+                "openai: %s: no /v1/models entry (%s); the cache key cannot tell checkpoints served under this "
+                "name apart: give each one its own --model-arg cache_tag=...",
+                self.model,
+                why,
+            )
+            return None
+        return {name: entry[name] for name in SERVER_MODEL_FIELDS if entry.get(name) is not None}
 
     def describe(self) -> dict[str, Any]:
         settings = ("base_url", "concurrency", "max_image_side", "image_format", "max_retries", "timeout")
         facts = {"backend": "openai", "target": self.model, **{name: getattr(self, name) for name in settings}}
-        return {**facts, "fingerprint": self.fingerprint()}
+        extra = {"server_model": self.server_model, "cache_tag": self.cache_tag or None}
+        return {**facts, **extra, "prompt_render_schema": PROMPT_RENDER_SCHEMA, "fingerprint": self.fingerprint()}
 
     def generate(self, requests: Sequence[Request]) -> list[Response]:
         """Answer every request, in order, at most ``concurrency`` at a time; failures become error responses."""
@@ -253,18 +296,27 @@ class OpenAIModel:
         request_id = headers.get("x-request-id")
         if 200 <= status < 300:
             try:
-                return _Outcome(Response(text=_completion_text(json.loads(data))))
-            except (ValueError, KeyError, IndexError, TypeError) as exc:
-                why = f"HTTP {status} but not a chat completion ({type(exc).__name__}: {exc}); body {_snippet(data)!r}"
+                return _Outcome(Response(text=replies.completion_text(json.loads(data))))
+            except replies.NoAnswerError as exc:  # the server's considered answer: asking again gives the same
+                return _Outcome(self._error(request, str(exc), request_id))
+            except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+                shown = replies.body_snippet(data, self._api_key)
+                why = f"HTTP {status} but not a chat completion ({type(exc).__name__}: {exc}); body {shown!r}"
                 return _Outcome(self._error(request, why, request_id))
-        message = f"HTTP {status}: {_server_message(data)}"
+        message = f"HTTP {status}: {replies.server_message(data, self._api_key)}"
         if status in RETRY_STATUSES or status >= 500:
-            return _Outcome(reason=_with_id(message, request_id), retry_after=_retry_after(headers))
+            return _Outcome(reason=replies.with_id(message, request_id), retry_after=replies.retry_after(headers))
         return _Outcome(self._error(request, message, request_id))
 
     def _post(self, body: bytes) -> tuple[int, Message, bytes]:
-        headers = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": USER_AGENT}
-        req = urllib.request.Request(self._endpoint, data=body, headers=headers, method="POST")
+        return self._send(self._endpoint, body)
+
+    def _send(self, url: str, body: bytes | None = None) -> tuple[int, Message, bytes]:
+        """POST ``body`` (GET without one) to ``url``; an HTTP error status is returned, not raised."""
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        req = urllib.request.Request(url, data=body, headers=headers, method="GET" if body is None else "POST")
         if self._api_key is not None:
             # Unredirected: a redirect to another host must not carry the key along.
             req.add_unredirected_header("Authorization", f"Bearer {self._api_key.value}")
@@ -293,63 +345,12 @@ class OpenAIModel:
         return float(min(self.max_backoff, self.backoff * 2 ** (attempt - 1) * jitter))
 
     def _error(self, request: Request, message: str, request_id: str | None = None) -> Response:
-        return Response(text="", error=self._redact(f"openai: request {request.id}: {_with_id(message, request_id)}"))
+        return Response(
+            text="", error=self._redact(f"openai: request {request.id}: {replies.with_id(message, request_id)}")
+        )
 
     def _redact(self, text: str) -> str:
-        """Servers and proxies may quote the Authorization header back; the key must not reach a report."""
-        line = " ".join(text.split())
-        if self._api_key is not None:
-            line = line.replace(self._api_key.value, "<redacted>")
-        return line if len(line) <= 400 else line[:397] + "..."
-
-
-def _completion_text(body: Any) -> str:
-    """``choices[0].message.content`` (text parts joined, stripped); a structured refusal counts as the answer."""
-    message = body["choices"][0]["message"]
-    content = message.get("content")
-    if isinstance(content, list):
-        content = "".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
-    if content is None:
-        content = message.get("refusal") or ""
-    if not isinstance(content, str):
-        raise TypeError(f"message content is {type(content).__name__}, not text")
-    return content.strip()  # as the hf and vllm backends: the same answer whatever the backend
-
-
-def _server_message(data: bytes) -> str:
-    """The error object's message and code (OpenAI nests it under ``error``; vLLM may not), or the raw body."""
-    try:
-        body = json.loads(data)
-    except ValueError:
-        return _snippet(data) or "(empty body)"
-    error = body.get("error", body) if isinstance(body, dict) else body
-    if isinstance(error, dict) and error.get("message"):
-        code = error.get("code") or error.get("type")
-        return f"{error['message']}" + (f" ({code})" if code else "")
-    return _snippet(data)
-
-
-def _snippet(data: bytes, limit: int = 200) -> str:
-    return " ".join(data[:limit].decode("utf-8", "replace").split())
-
-
-def _with_id(message: str, request_id: str | None) -> str:
-    return f"{message} [request id {request_id}]" if request_id else message
-
-
-def _retry_after(headers: Message) -> float | None:
-    """Seconds from ``retry-after-ms`` (OpenAI) or ``Retry-After`` (seconds; HTTP dates are ignored)."""
-    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            seconds = float(value) * scale
-        except ValueError:
-            continue
-        if seconds >= 0:
-            return seconds
-    return None
+        return replies.error_line(text, self._api_key)
 
 
 def _number(values: Mapping[str, str], name: str, kind: type[int] | type[float]) -> Any:
@@ -383,6 +384,7 @@ def _build(target: str, args: Mapping[str, str], seed: int) -> OpenAIModel:
         timeout=_number(values, "timeout", float),
         backoff=_number(values, "backoff", float),
         max_backoff=_number(values, "max_backoff", float),
+        cache_tag=values["cache_tag"].strip(),
     )
     if api_key is None and "api_key_env" in args:
         raise ValueError(f"environment variable {key_env} (named by api_key_env) is not set")

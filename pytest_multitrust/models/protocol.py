@@ -92,6 +92,14 @@ class Model(Protocol):
         ...
 
 
+class ModelLoadError(ValueError):
+    """A model could not be loaded for a reason the user can fix (a setting, a missing package or device).
+
+    The message is one line that names the setting and says what to do; a caller may show it without a
+    traceback. Backends raise it at load time for what cannot be checked cheaply at configure time.
+    """
+
+
 def error_responses(requests: Sequence[Request], error: str) -> list[Response]:
     """The same error for every request of a batch (e.g. the backend could not run the batch at all)."""
     return [Response(text="", error=error) for _ in requests]

@@ -6,6 +6,7 @@ Parsing and validation import nothing heavy, so a bad ``--model`` is a usage err
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -116,20 +117,46 @@ def _validate_target(spec: ModelSpec) -> None:
         if path.is_dir():
             if not (path / "config.json").is_file():
                 raise ValueError(f"{spec.target!r} is not a Hugging Face checkpoint folder (no config.json)")
+            _check_config(spec.backend, path / "config.json")
             return
         if not _HUB_ID.match(spec.target):
             raise ValueError(f"{spec.backend} checkpoint folder {spec.target!r} does not exist")
-        if not _in_hub_cache(spec.target):
+        cached = _cached_config(spec.target)
+        if cached is None:
             raise ValueError(
                 f"{spec.target!r} is not in the local Hugging Face cache and downloads are off; fetch it with "
                 f"`hf download {spec.target}` where there is network, or pass hf:/path/to/checkpoint"
             )
+        _check_config(spec.backend, Path(cached))
 
 
-def _in_hub_cache(repo_id: str) -> bool:
+def _check_config(backend: str, config: Path) -> None:
+    """A checkpoint's ``config.json`` must be a JSON object naming its ``model_type`` (a cheap read, no import).
+
+    Without the check, transformers fails at model load with a traceback in every test of the run.
+    """
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        where = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+        raise ValueError(f"{backend}: {config} is not valid JSON ({where}); repair or replace the file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{backend}: cannot read {config}: {type(exc).__name__}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{backend}: {config} is not a JSON object; is this a transformers checkpoint?")
+    if not isinstance(data.get("model_type"), str) or not data["model_type"]:
+        raise ValueError(
+            f'{backend}: {config} has no "model_type"; is this a transformers checkpoint? (save it with '
+            'save_pretrained, or add the family\'s model_type, e.g. "llava")'
+        )
+
+
+def _cached_config(repo_id: str) -> str | None:
+    """The ``config.json`` of a hub id in the local Hugging Face cache, or None."""
     from huggingface_hub import try_to_load_from_cache
 
-    return isinstance(try_to_load_from_cache(repo_id, "config.json"), str)
+    found = try_to_load_from_cache(repo_id, "config.json")
+    return found if isinstance(found, str) else None
 
 
 def validate_args(spec: ModelSpec, args: Mapping[str, str]) -> None:

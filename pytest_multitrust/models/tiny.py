@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pytest_multitrust.models.hf import HFModel
-from pytest_multitrust.models.hf_args import parse_model_args
+from pytest_multitrust.models.hf_args import check_cuda_build, check_cuda_device, parse_model_args
 from pytest_multitrust.models.tiny_zoo import TINY_CONTEXT, TINY_FAMILIES, Family, build_tiny_family, save_tiny_family
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ TINY_MAX_BATCH_SIZE = 16
 
 #: ``--model-arg`` keys the tiny backend accepts (the weights are built in process, so loading knobs such as
 #: ``device_map`` or ``trust_remote_code`` have nothing to act on).
-TINY_ARG_KEYS = ("dtype", "device", "max_batch_size")
+TINY_ARG_KEYS = ("dtype", "device", "max_batch_size", "cache_tag")
 
 
 def _check_name(name: str) -> TinyName:
@@ -84,6 +84,7 @@ def load_tiny(
     max_batch_size: int = TINY_MAX_BATCH_SIZE,
     dtype: str | None = None,
     device: str | None = None,
+    cache_tag: str | None = None,
 ) -> HFModel:
     """The tiny model behind ``--model=tiny:<name>`` (alias ``<name>``), ready to answer requests.
 
@@ -93,12 +94,18 @@ def load_tiny(
         max_batch_size: most requests per ``generate`` call.
         dtype: ``float32`` (the default; also what ``auto`` means here), ``bfloat16`` or ``float16``.
         device: ``cpu`` (the default), ``cuda``, ``cuda:N``, or ``auto`` (CUDA when available).
+        cache_tag: folded into the fingerprint.
 
-    Its fingerprint covers the name, the seed and a hash of the weights and processor (and the dtype).
+    Its fingerprint is :class:`HFModel`'s: the name and seed, hashes of the weights and processor, the dtype,
+    the transformers version and the prompt-render schema (and ``cache_tag``).
+
+    Raises:
+        ModelLoadError: ``device`` names a CUDA device that is not there (one line).
     """
     import torch
 
     checked = _check_name(name)
+    check_cuda_device("tiny", "device", device)
     model: Any
     model, processor = build_tiny(checked, seed)
     if dtype not in (None, "auto", "float32"):
@@ -113,12 +120,14 @@ def load_tiny(
         spec=f"tiny:{checked}",
         max_batch_size=max_batch_size,
         identity={"tiny": checked, "seed": seed},
+        cache_tag=cache_tag,
     )
 
 
 def validate_args(args: Mapping[str, str]) -> None:
-    """Check ``--model-arg`` pairs at configure time: only :data:`TINY_ARG_KEYS`, with valid values."""
-    parse_model_args(args, backend="tiny", keys=TINY_ARG_KEYS)
+    """Check ``--model-arg`` pairs at configure time: only :data:`TINY_ARG_KEYS`, with valid values (and no
+    CUDA asked of a CPU-only torch)."""
+    check_cuda_build("tiny", parse_model_args(args, backend="tiny", keys=TINY_ARG_KEYS))
 
 
 def load(target: str, options: LoadOptions) -> HFModel:
@@ -130,4 +139,5 @@ def load(target: str, options: LoadOptions) -> HFModel:
         max_batch_size=args.max_batch_size or TINY_MAX_BATCH_SIZE,
         dtype=args.dtype,
         device=args.device,
+        cache_tag=args.cache_tag,
     )

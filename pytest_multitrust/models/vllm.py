@@ -8,13 +8,19 @@ give the same greedy answers, and the offline engine matches ``transformers`` to
 so only the culprit gets ``Response(error=...)``.
 
 vLLM runs in its own environment (``scripts/setup-vllm-env``); ``vllm`` is imported inside functions only, so
-this module loads anywhere. On CPU, keep the KV cache small (``--model-arg kv_cache_memory_bytes=1073741824``
-or ``VLLM_CPU_KVCACHE_SPACE=1``): vLLM otherwise reserves ``gpu_memory_utilization`` of the machine's RAM.
+this module loads anywhere, and ``vllm:`` in an environment without it is a configure-time error. On CPU, keep
+the KV cache small (``--model-arg kv_cache_memory_bytes=1073741824`` or ``VLLM_CPU_KVCACHE_SPACE=1``): vLLM
+otherwise reserves ``gpu_memory_utilization`` of the machine's RAM.
+
+The fingerprint (part of every cache key) is the sha256 of: :data:`FINGERPRINT_SCHEMA`, the weight files, the
+checkpoint's config/tokenizer/template files, the engine's dtype, the vLLM and transformers versions,
+:data:`PROMPT_RENDER_SCHEMA` and ``cache_tag``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
 from collections.abc import Mapping, Sequence
@@ -23,15 +29,26 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pytest_multitrust.models.hf_checkpoint import cached_snapshot, checkpoint_digest, one_line, sha256_json
-from pytest_multitrust.models.protocol import GenerationParams, Request, Response
+from pytest_multitrust.models.protocol import GenerationParams, ModelLoadError, Request, Response
 
 if TYPE_CHECKING:
     from pytest_multitrust.models.registry import LoadOptions
 
 log = logging.getLogger(__name__)
 
-#: Bumped when what goes into :meth:`VLLMModel.fingerprint` changes meaning.
-FINGERPRINT_SCHEMA = 1
+#: Bumped when what goes into :meth:`VLLMModel.fingerprint` changes meaning (2: transformers version,
+#: prompt-render schema, ``cache_tag``).
+FINGERPRINT_SCHEMA = 2
+
+#: Bump whenever :func:`messages` changes what a request turns into: part of the fingerprint.
+PROMPT_RENDER_SCHEMA = 1
+
+#: What to do when ``vllm:`` is asked for where vLLM is not installed.
+NO_VLLM_HINT = (
+    "vllm: the vllm package is not installed in this environment; run the suite with the Python of a vLLM "
+    "environment (scripts/setup-vllm-env), or start `vllm serve <checkpoint>` and use --model=openai:<name> "
+    "--model-arg base_url=http://host:8000/v1"
+)
 
 #: Accepted ``dtype`` values (vLLM's names; ``auto`` turns float32 checkpoints into 16-bit ones).
 DTYPES = ("auto", "float32", "bfloat16", "float16")
@@ -46,6 +63,7 @@ MODEL_ARGS: dict[str, str] = {
     "max_batch_size": "most sequences the engine runs at once (vLLM's max_num_seqs), >= 1",
     "kv_cache_memory_bytes": "KV cache size in bytes, >= 1 (overrides gpu_memory_utilization for the cache)",
     "enforce_eager": "true/false: skip graph compilation (faster start, slower decoding)",
+    "cache_tag": "any text, folded into the fingerprint: a new tag starts fresh cache entries",
 }
 
 #: Small files of a checkpoint folder that change how text becomes tokens and back (fingerprinted with weights).
@@ -77,6 +95,7 @@ class VLLMSettings:
     max_batch_size: int | None = None
     kv_cache_memory_bytes: int | None = None
     enforce_eager: bool = False
+    cache_tag: str | None = None
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> VLLMSettings:
@@ -103,6 +122,7 @@ class VLLMSettings:
             max_batch_size=_number(args, "max_batch_size", int),
             kv_cache_memory_bytes=_number(args, "kv_cache_memory_bytes", int),
             enforce_eager=_BOOLEANS[eager],
+            cache_tag=args.get("cache_tag", "").strip() or None,
         )
 
     def engine_kwargs(self) -> dict[str, Any]:
@@ -166,8 +186,12 @@ class VLLMModel:
 
         Raises:
             ValueError: ``target`` is neither a folder nor in the local Hugging Face cache.
+            ModelLoadError: vLLM is not installed here (one line).
         """
-        from vllm import LLM
+        try:
+            from vllm import LLM
+        except ImportError as exc:
+            raise ModelLoadError(f"{NO_VLLM_HINT} ({one_line(exc)})") from None
 
         settings = settings or VLLMSettings()
         path = os.path.expanduser(target)
@@ -189,6 +213,12 @@ class VLLMModel:
         return str(vllm.__version__)
 
     @cached_property
+    def transformers_version(self) -> str:
+        import transformers
+
+        return str(transformers.__version__)
+
+    @cached_property
     def _fingerprint(self) -> str:
         return sha256_json(
             {
@@ -198,11 +228,15 @@ class VLLMModel:
                 "text_side": _text_side_digest(self.folder),
                 "dtype": self.dtype,
                 "vllm": self.vllm_version,
+                "transformers": self.transformers_version,
+                "prompt_render_schema": PROMPT_RENDER_SCHEMA,
+                "cache_tag": self.settings.cache_tag,
             }
         )
 
     def fingerprint(self) -> str:
-        """sha256 over weights, config/tokenizer/template files, the engine's dtype and the vLLM version.
+        """sha256 over weights, config/tokenizer/template files, the engine's dtype, the vLLM and transformers
+        versions, :data:`PROMPT_RENDER_SCHEMA` and ``cache_tag``.
 
         Context length, batch size and parallelism are left out: they decide which requests fit, not what a
         request that fits is answered.
@@ -215,6 +249,9 @@ class VLLMModel:
             "target": self.spec.partition(":")[2],
             "fingerprint": self.fingerprint(),
             "vllm_version": self.vllm_version,
+            "transformers_version": self.transformers_version,
+            "prompt_render_schema": PROMPT_RENDER_SCHEMA,
+            "cache_tag": self.settings.cache_tag,
             "dtype": self.dtype,
             "max_model_len": self.llm.llm_engine.model_config.max_model_len,
             "checkpoint_defaults": self.checkpoint_defaults,
@@ -295,8 +332,10 @@ def _error(request: Request, exc: BaseException) -> Response:
 
 
 def validate_args(args: Mapping[str, str]) -> None:
-    """Check ``--model-arg`` keys and values at configure time, before any engine starts."""
+    """Check ``--model-arg`` keys and values, then that vLLM is installed, at configure time (no import)."""
     VLLMSettings.from_args(args)
+    if importlib.util.find_spec("vllm") is None:
+        raise ValueError(NO_VLLM_HINT)
 
 
 def load(target: str, options: LoadOptions) -> VLLMModel:

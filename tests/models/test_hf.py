@@ -141,6 +141,81 @@ def test_fingerprint_follows_weights_processor_and_dtype(tiny_llava: HFModel, tm
     assert bfloat16.generate([Request("t/v/0", "Hi", params=SHORT)])[0].ok
 
 
+def test_fingerprint_follows_transformers_the_render_schema_and_the_cache_tag(
+    tiny_llava: HFModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fix in prompt rendering, another transformers or a new tag must not reuse answers cached before."""
+    import transformers
+
+    from pytest_multitrust.models import hf_prompts
+
+    def fresh(cache_tag: str | None = None) -> HFModel:
+        return HFModel(tiny_llava.model, tiny_llava.processor, identity=tiny_llava.identity, cache_tag=cache_tag)
+
+    base = fresh()
+    facts = base.describe()
+    assert facts["transformers_version"] == transformers.__version__
+    assert (facts["prompt_render_schema"], facts["cache_tag"]) == (hf_prompts.PROMPT_RENDER_SCHEMA, None)
+    assert fresh().fingerprint() == base.fingerprint() == tiny_llava.fingerprint()
+    assert fresh("retrained-2024-06").fingerprint() != base.fingerprint()
+    assert fresh("retrained-2024-06").describe()["cache_tag"] == "retrained-2024-06"
+    with monkeypatch.context() as patch:
+        patch.setattr(hf_prompts, "PROMPT_RENDER_SCHEMA", hf_prompts.PROMPT_RENDER_SCHEMA + 1)
+        assert fresh().fingerprint() != base.fingerprint()
+    with monkeypatch.context() as patch:
+        patch.setattr(transformers, "__version__", "4.0.0")
+        assert fresh().fingerprint() != base.fingerprint()
+    assert fresh().fingerprint() == base.fingerprint()
+
+
+def test_cache_tag_reaches_the_fingerprint_through_model_args(tmp_path: Path) -> None:
+    from pytest_multitrust.models import hf, tiny
+    from pytest_multitrust.models.registry import LoadOptions
+
+    hf.validate_args({"cache_tag": "ckpt-7"})
+    tiny.validate_args({"cache_tag": "ckpt-7"})
+    plain = tiny.load("tiny-llava", LoadOptions())
+    tagged = tiny.load("tiny-llava", LoadOptions(args={"cache_tag": " ckpt-7 "}))
+    assert tagged.cache_tag == "ckpt-7" and tagged.fingerprint() != plain.fingerprint()
+    folder = save_tiny("tiny-llava", tmp_path)
+    from_folder = hf.load(folder, LoadOptions(args={"device": "cpu", "cache_tag": "ckpt-7"}))
+    assert from_folder.cache_tag == "ckpt-7"
+    assert from_folder.fingerprint() != hf.load(folder, LoadOptions(args={"device": "cpu"})).fingerprint()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+@pytest.mark.parametrize(
+    ("args", "setting"), [({"device": "cuda"}, "device=cuda"), ({"device_map": "cuda:1"}, "device_map=cuda:1")]
+)
+def test_cuda_without_cuda_is_a_one_line_load_error(tmp_path: Path, args: dict[str, str], setting: str) -> None:
+    """Past configure time (a CUDA build of torch on a machine without a GPU), loading says what to change."""
+    from pytest_multitrust.models import hf
+    from pytest_multitrust.models.protocol import ModelLoadError
+    from pytest_multitrust.models.registry import LoadOptions
+
+    folder = save_tiny("tiny-llava", tmp_path)
+    with pytest.raises(ModelLoadError) as info:
+        hf.load(folder, LoadOptions(args=args))
+    message = str(info.value)
+    assert message.startswith(f"hf: --model-arg {setting} asks for CUDA, but torch ") and "\n" not in message
+    assert "use device=cpu" in message
+
+
+def test_a_model_type_transformers_does_not_know_is_a_one_line_load_error(tmp_path: Path) -> None:
+    from pytest_multitrust.models.protocol import ModelLoadError
+    from pytest_multitrust.models.registry import parse_spec
+
+    folder = Path(save_tiny("tiny-llava", tmp_path))
+    config = json.loads((folder / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps({**config, "model_type": "no-such-family"}))
+    parse_spec(f"hf:{folder}")  # a model_type is there; whether transformers knows it needs transformers
+    with pytest.raises(ModelLoadError) as info:
+        HFModel.from_pretrained(folder, device="cpu")
+    message = str(info.value)
+    assert message.startswith(f"hf: cannot load {str(folder)!r}: ") and "no-such-family" in message
+    assert "\n" not in message
+
+
 def test_checkpoint_digest_reads_the_weight_files(tmp_path: Path) -> None:
     folder = save_tiny("tiny-llava", tmp_path / "a")
     digest = checkpoint_digest(folder)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from pytest_multitrust.models.cache import CachingModel
 from pytest_multitrust.models.openai import OpenAIModel, load
+from pytest_multitrust.models.openai_replies import redact_secret
 from pytest_multitrust.models.protocol import GenerationParams, Model, Request, Response
 from pytest_multitrust.models.registry import LoadOptions, load_model, parse_spec, validate_args
 
@@ -128,6 +132,19 @@ def test_order_kept_and_concurrency_bounded(connect: Any, server: FaultServer) -
     assert len(server.chat_requests()) == 10
 
 
+def test_the_server_counts_a_request_out_before_answering_it(connect: Any, server: FaultServer) -> None:
+    # Otherwise a client that has its answer and sends the next request can meet a count that still holds the
+    # answered one, and the concurrency bound above reads one too many under load.
+    [response] = ask(connect(), "Alone")
+    assert response.ok
+    [received] = server.chat_requests()
+    assert received.in_flight_at_answer == 0
+    server.gate_timeout = 60.0
+    ask(connect(concurrency="3"), *(f"g{i} [gate=3]" for i in range(3)))
+    assert sorted(r.in_flight_at_answer or 0 for r in server.chat_requests()[1:]) == [0, 1, 2]
+    assert server.in_flight == 0
+
+
 def test_429_honours_retry_after(server: FaultServer) -> None:
     sleeps = Sleeps()
     [response] = ask(recorded(server, sleeps, backoff=0.001), "Busy? [fault=429x1] [retry-after=0.25]")
@@ -213,6 +230,28 @@ def test_malformed_answers_are_errors(connect: Any, server: FaultServer, fault: 
     assert len(server.chat_requests()) == 1  # a 200 that is not a completion is not worth repeating
 
 
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("Filtered [fault=null-content]", "no content (finish_reason content_filter)"),
+        ("Cut [fault=null-content] [finish=length]", "no content (finish_reason length)"),
+        ("Gone [fault=null-message] [finish=stop]", "no message (finish_reason stop)"),
+    ],
+)
+def test_an_answer_without_content_is_an_error_not_an_empty_answer(
+    connect: Any, server: FaultServer, tmp_path: Path, prompt: str, expected: str
+) -> None:
+    cached = CachingModel(connect(), tmp_path / "cache")
+    [response] = ask(cached, prompt)
+    assert response.text == "" and re.fullmatch(
+        rf"openai: request t/v/0: {re.escape(expected)} \[request id req_\d+\]", str(response.error)
+    )
+    assert len(server.chat_requests()) == 1  # the same request would be filtered again: not retried
+    assert not list((tmp_path / "cache").rglob("*.json"))  # and an error is never cached
+    fine, bad, also_fine = ask(connect(concurrency="3"), "fine 1", prompt, "fine 2")
+    assert (fine.ok, bad.ok, also_fine.ok) == (True, False, True)
+
+
 def test_client_errors_fail_at_once_with_the_server_message(connect: Any, server: FaultServer) -> None:
     [bad] = ask(connect(), "Bad [fault=400]")
     assert bad.error == "openai: request t/v/0: HTTP 400: scripted fault 400 (invalid_request_error) [request id req_1]"
@@ -272,6 +311,40 @@ def test_key_never_leaves_the_request(
     assert all(r.headers["authorization"] == f"Bearer {KEY}" for r in server.chat_requests())
 
 
+@pytest.mark.parametrize("fault", ["echo-auth", "echo-auth-text"])
+def test_no_piece_of_the_key_survives_an_echo_at_any_offset(connect: Any, server: FaultServer, fault: str) -> None:
+    """The quoted header slides across every cut (the body snippet's and the error line's): redact, then cut."""
+    offsets = range(0, 460)
+    prompts = [f"Echo {pad} [fault={fault}] [pad={pad}]" for pad in offsets]
+    responses = ask(connect(max_retries="0", concurrency="8"), *prompts)
+    pieces = {KEY[start : start + 8] for start in range(len(KEY) - 7)}  # every 8-character piece of the key
+    leaks = {pad: r.error for pad, r in zip(offsets, responses, strict=True) if any(p in str(r.error) for p in pieces)}
+    assert not leaks, f"key pieces leaked at {len(leaks)} offsets, e.g. {next(iter(leaks.items()))}"
+    assert all(r.error is not None and "\n" not in r.error and len(r.error) <= 400 for r in responses)
+    assert "bad header 'Bearer <redacted>'" in str(responses[0].error)  # the message itself stays readable
+    assert [r.status for r in server.chat_requests()] == [400] * len(offsets)
+
+
+@given(
+    secret=st.text(alphabet="sk-abc123", min_size=8, max_size=40),
+    parts=st.lists(st.text(alphabet="sk-abc123 .'", max_size=30), max_size=6),
+    cuts=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=6),
+)
+def test_no_eight_character_piece_of_a_secret_survives_redaction(
+    secret: str, parts: list[str], cuts: list[tuple[int, int]]
+) -> None:
+    # Random filler around random slices of the secret (whole, prefixes, suffixes, middles).
+    text = "".join(part + secret[a:b] for part, (a, b) in zip(parts, cuts, strict=False)) + secret
+
+    def pieces(of: str) -> list[str]:
+        return [of[i : i + 8] for i in range(len(of) - 7) if of[i : i + 8] in secret]
+
+    assert pieces(text) and not pieces(redact_secret(text, secret))
+    filler = "".join(parts)
+    if not pieces(filler):
+        assert redact_secret(filler, secret) == filler  # nothing else is touched
+
+
 def test_describe_and_fingerprint(connect: Any, server: FaultServer) -> None:
     model = connect()
     facts = model.describe()
@@ -287,6 +360,57 @@ def test_describe_and_fingerprint(connect: Any, server: FaultServer) -> None:
         connect(base_url=server.base_url.replace("/v1", "/v2")),
     ]
     assert len({m.fingerprint() for m in [model, *other]}) == 5
+
+
+def test_fingerprint_follows_the_checkpoint_the_server_reports(connect: Any, server: FaultServer) -> None:
+    """The README's scale-out recipe serves any checkpoint under a chosen name: the name alone is no identity."""
+    server.model_metadata = {MODEL: {"root": "/ckpts/a", "parent": None, "max_model_len": 4096}}
+    first, again = connect(), connect()
+    assert first.fingerprint() == again.fingerprint()  # `created` is stamped per listing: not part of it
+    assert first.describe()["server_model"] == {"root": "/ckpts/a", "max_model_len": 4096, "owned_by": "fault-server"}
+    listings = [r for r in server.received if r.method == "GET"]
+    assert len(listings) == 2 and all(r.headers["authorization"] == f"Bearer {KEY}" for r in listings)
+    first.fingerprint()
+    first.describe()
+    assert len([r for r in server.received if r.method == "GET"]) == 2  # fetched once per model
+    server.model_metadata = {MODEL: {"root": "/ckpts/b", "max_model_len": 4096}}
+    other_checkpoint = connect().fingerprint()
+    server.model_metadata = {MODEL: {"root": "/ckpts/a", "max_model_len": 8192}}
+    other_context = connect().fingerprint()
+    assert len({first.fingerprint(), other_checkpoint, other_context}) == 3
+
+
+def test_a_new_checkpoint_under_the_same_name_is_not_answered_from_the_cache(
+    connect: Any, server: FaultServer, tmp_path: Path
+) -> None:
+    requests = [Request("t/v/0", "Same question", params=SHORT)]
+    server.model_metadata = {MODEL: {"root": "/ckpts/old"}}
+    [old] = CachingModel(connect(), tmp_path / "cache").generate(requests)
+    [repeat] = CachingModel(connect(), tmp_path / "cache").generate(requests)
+    assert (old.cached, repeat.cached) == (False, True)
+    server.model_metadata = {MODEL: {"root": "/ckpts/new"}}
+    [new] = CachingModel(connect(), tmp_path / "cache").generate(requests)
+    assert not new.cached and len(server.chat_requests()) == 2
+
+
+def test_cache_tag_is_fingerprinted(connect: Any, server: FaultServer) -> None:
+    plain, tagged = connect(), connect(cache_tag="ckpt-2024-06")
+    prints = {plain.fingerprint(), tagged.fingerprint(), connect(cache_tag="ckpt-2024-07").fingerprint()}
+    assert len(prints) == 3
+    assert connect(cache_tag="ckpt-2024-06").fingerprint() == tagged.fingerprint()
+    assert tagged.describe()["cache_tag"] == "ckpt-2024-06"
+    validate_args(parse_spec("openai:gpt-4o"), {"cache_tag": "x", "base_url": server.base_url})
+
+
+def test_fingerprint_without_a_model_listing_is_still_a_fingerprint(connect: Any, server: FaultServer) -> None:
+    listed = connect()
+    unlisted = connect("not-served")  # absent from /v1/models: nothing to add, and nothing raised
+    assert unlisted.describe()["server_model"] is None and len(unlisted.fingerprint()) == 64
+    with FaultServer() as gone:
+        base_url = gone.base_url
+    unreachable = OpenAIModel(MODEL, base_url=base_url, timeout=2)
+    assert unreachable.describe()["server_model"] is None
+    assert len({listed.fingerprint(), unlisted.fingerprint(), unreachable.fingerprint()}) == 3
 
 
 def test_unknown_model_args_are_listed(connect: Any) -> None:

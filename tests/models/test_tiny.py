@@ -145,3 +145,17 @@ def test_load_takes_the_tiny_model_args() -> None:
     assert tiny.load("tiny-llava", LoadOptions(args={"dtype": "auto"})).dtype == "float32"
     with pytest.raises(ValueError, match=r"^tiny: unknown --model-arg 'device_map'; accepted keys: dtype, device, max"):
         tiny.validate_args({"device_map": "auto"})
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_cuda_without_cuda_is_a_one_line_load_error() -> None:
+    from pytest_multitrust.models import tiny
+    from pytest_multitrust.models.protocol import ModelLoadError
+    from pytest_multitrust.models.registry import LoadOptions
+
+    for device in ("cuda", "cuda:0"):
+        with pytest.raises(ModelLoadError) as info:
+            tiny.load("tiny-llava", LoadOptions(args={"device": device}))
+        assert str(info.value).startswith(f"tiny: --model-arg device={device} asks for CUDA, but torch ")
+        assert "use device=cpu" in str(info.value) and "\n" not in str(info.value)
+    assert load_tiny("tiny-llava", device="auto").device == "cpu"  # auto: CUDA when there is one

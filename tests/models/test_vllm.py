@@ -23,6 +23,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -112,10 +113,45 @@ def test_model_args_become_engine_arguments() -> None:
 def test_bad_model_args_are_one_line_errors_at_configure_time(
     tmp_path: Path, args: dict[str, str], message: str
 ) -> None:
-    (tmp_path / "config.json").write_text("{}")
+    (tmp_path / "config.json").write_text('{"model_type": "idefics3"}')
     with pytest.raises(ValueError, match=message) as raised:
         validate_args(parse_spec(f"vllm:{tmp_path}"), args)
     assert "\n" not in str(raised.value)
+
+
+def test_cache_tag_is_a_setting_but_not_an_engine_argument() -> None:
+    settings = VLLMSettings.from_args({"cache_tag": " ckpt-7 ", "dtype": "float32"})
+    assert settings.cache_tag == "ckpt-7" and VLLMSettings.from_args({}).cache_tag is None
+    assert "cache_tag" not in settings.engine_kwargs()
+
+
+def test_fingerprint_follows_transformers_the_render_schema_and_the_cache_tag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint's composition, on a real checkpoint folder; the engine is a stand-in that only reports
+    its dtype and version (the real engine's fingerprint is checked in the vLLM environment below)."""
+    import transformers
+
+    from pytest_multitrust.models import vllm
+    from pytest_multitrust.models.tiny_zoo import save_tiny_family
+
+    folder = save_tiny_family("idefics3", tmp_path / "idefics3", seed=0)
+    engine = SimpleNamespace(llm_engine=SimpleNamespace(model_config=SimpleNamespace(dtype="torch.float32")))
+
+    def fresh(**args: str) -> vllm.VLLMModel:
+        model = vllm.VLLMModel(engine, spec=f"vllm:{folder}", folder=folder, settings=VLLMSettings.from_args(args))
+        model.__dict__["vllm_version"] = "0.32.0"  # what the stand-in engine would report
+        return model
+
+    base = fresh()
+    assert fresh().fingerprint() == base.fingerprint()
+    assert fresh(cache_tag="ckpt-7").fingerprint() != base.fingerprint()
+    with monkeypatch.context() as patch:
+        patch.setattr(vllm, "PROMPT_RENDER_SCHEMA", vllm.PROMPT_RENDER_SCHEMA + 1)
+        assert fresh().fingerprint() != base.fingerprint()
+    with monkeypatch.context() as patch:
+        patch.setattr(transformers, "__version__", "4.0.0")
+        assert fresh().fingerprint() != base.fingerprint()
 
 
 def test_messages_put_the_system_first_and_the_images_before_the_text() -> None:
@@ -319,6 +355,8 @@ def test_fingerprint_follows_the_weights_and_describe_names_the_engine(
     assert described["dtype"] == "float32"
     assert described["max_model_len"] == 2048
     assert described["vllm_version"].startswith("0.32")
+    assert described["transformers_version"] and described["prompt_render_schema"] >= 1
+    assert described["cache_tag"] is None
     assert described["settings"]["max_batch_size"] == 8
 
 

@@ -7,8 +7,14 @@ its request and stays put under concurrency:
 ``[fault=KIND]`` or ``[fault=KINDxN]`` (only the first N hits of that exact user text)
     ``KIND`` is an HTTP status (``429``, ``500``, ``400``...: an OpenAI-style error object), ``hang`` (no
     answer until the server stops or ``hang_seconds`` pass), ``drop`` (close the connection without an
-    answer), ``malformed`` (200 with an HTML body), ``nochoices`` (200 JSON without ``choices``), or
-    ``echo-auth`` (400 whose message quotes the Authorization header, as a careless proxy would).
+    answer), ``malformed`` (200 with an HTML body), ``nochoices`` (200 JSON without ``choices``),
+    ``null-content`` (200 whose message has ``content: null``, as a content filter leaves it), ``null-message``
+    (200 whose choice has ``message: null``), ``echo-auth`` (400 whose error message quotes the Authorization
+    header, as a careless proxy would) or ``echo-auth-text`` (the same quote in a plain-text 400 body).
+``[pad=N]``
+    put N filler characters before the quoted header of ``echo-auth`` faults (to move it across any cut).
+``[finish=REASON]``
+    the ``finish_reason`` of ``null-content`` and ``null-message`` answers (default ``content_filter``).
 ``[retry-after=S]``
     the ``Retry-After`` header sent with a fault.
 ``[delay=S]``
@@ -16,8 +22,14 @@ its request and stays put under concurrency:
 ``[gate=N]``
     hold the request until N requests are in flight at once (or ``gate_timeout`` passes).
 
+``GET /v1/models`` lists the served ids with whatever :attr:`FaultServer.model_metadata` adds for each (vLLM
+reports ``root``, the checkpoint path, and ``max_model_len``), and a ``created`` stamped at listing time, as
+vLLM, SGLang and llama.cpp do.
+
 Every request is recorded (:class:`Received`: headers, JSON body, the text parts, the decoded data-URL images)
-and the most requests ever in flight at once is tracked, for assertions.
+and the most requests ever in flight at once is tracked, for assertions. A request leaves the in-flight count
+*before* its answer is written: once a client has its answer, the server no longer counts that request, so
+the count never exceeds what the client has in flight.
 """
 
 from __future__ import annotations
@@ -27,13 +39,14 @@ import hashlib
 import json
 import re
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-_DIRECTIVE = re.compile(r"\[(fault|retry-after|delay|gate)=([^\]\s]+)\]")
+_DIRECTIVE = re.compile(r"\[(fault|retry-after|delay|gate|pad|finish)=([^\]\s]+)\]")
 _FAULT = re.compile(r"^(.+?)(?:x(\d+))?$")
 _DATA_URL = re.compile(r"^data:([^;,]+);base64,(.*)$", re.DOTALL)
 
@@ -73,6 +86,16 @@ class Received:
     images: list[DataImage] = field(default_factory=list)
     status: int = 0
     fault: str | None = None
+    #: Chat requests the server counted in flight when this answer was written (this one no longer among them).
+    in_flight_at_answer: int | None = None
+
+
+@dataclass
+class _Gate:
+    """A request held by ``[gate=N]``: it goes on once N requests were in flight together while it waited."""
+
+    count: int
+    open: bool = False
 
 
 class FaultServer:
@@ -85,6 +108,8 @@ class FaultServer:
         gate_timeout: how long ``[gate=N]`` waits at most.
         fail_share: this share of requests (chosen by a hash of their text and images, so the same requests
             on every run) get a 400 ``invalid_request_error``, which clients do not retry.
+        model_metadata: extra fields of each model's ``/v1/models`` entry (e.g. ``{"root": "/ckpts/a"}``); the
+            attribute of the same name may be changed while the server runs.
     """
 
     def __init__(
@@ -95,8 +120,10 @@ class FaultServer:
         hang_seconds: float = 10.0,
         gate_timeout: float = 5.0,
         fail_share: float = 0.0,
+        model_metadata: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.models = models
+        self.model_metadata = dict(model_metadata or {})
         self.fail_share = fail_share
         self.api_key = api_key
         self.hang_seconds = hang_seconds
@@ -106,6 +133,8 @@ class FaultServer:
         self._received: list[Received] = []
         self._hits: Counter[str] = Counter()
         self._ids = 0
+        self._listings = 0
+        self._gates: list[_Gate] = []
         self.in_flight = 0
         self.max_in_flight = 0
         self._httpd = _QuietServer(("127.0.0.1", 0), _Handler)
@@ -165,15 +194,36 @@ class FaultServer:
         with self._lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
-            self._lock.notify_all()
+            self._open_gates()
 
-    def _leave(self) -> None:
+    def _listing(self) -> list[dict[str, Any]]:
         with self._lock:
-            self.in_flight -= 1
+            self._listings += 1
+            # A new stamp on every listing, as servers that stamp ``created`` with the time of the request.
+            created = int(time.time()) + self._listings
+            metadata = {name: dict(extra) for name, extra in self.model_metadata.items()}
+        return [
+            {"id": name, "object": "model", "created": created, "owned_by": "fault-server", **metadata.get(name, {})}
+            for name in self.models
+        ]
 
     def _gate(self, count: int) -> None:
+        gate = _Gate(count)
         with self._lock:
-            self._lock.wait_for(lambda: self.in_flight >= count or self.stopping.is_set(), self.gate_timeout)
+            self._gates.append(gate)
+            self._open_gates()
+            self._lock.wait_for(lambda: gate.open or self.stopping.is_set(), self.gate_timeout)
+            self._gates.remove(gate)
+
+    def _open_gates(self) -> None:
+        """Open (for good) every gate whose count is in flight now; call with the lock held.
+
+        A gate is a latch, not a level: the first request through answers and leaves the count at once, and the
+        others must still pass although the count is below their number again when they wake.
+        """
+        for gate in self._gates:
+            gate.open = gate.open or self.in_flight >= gate.count
+        self._lock.notify_all()
 
 
 def _decode_messages(body: Any, received: Received) -> None:
@@ -216,6 +266,8 @@ class _QuietServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "FaultServer/1"
+    #: Whether this request is in the server's in-flight count (chat requests, until their answer goes out).
+    _counted = False
 
     @property
     def fault_server(self) -> FaultServer:
@@ -231,18 +283,27 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.rstrip("/") != "/v1/models":
             self._send_error(received, request_id, 404, f"no route {self.path}")
             return
-        data = [{"id": name, "object": "model", "owned_by": "fault-server"} for name in self.fault_server.models]
-        self._send_json(received, request_id, 200, {"object": "list", "data": data})
+        self._send_json(received, request_id, 200, {"object": "list", "data": self.fault_server._listing()})
 
     def do_POST(self) -> None:
         server = self.fault_server
         server._enter()
+        self._counted = True
         try:
             self._chat(server)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout) before we answered
         finally:
-            server._leave()
+            self._leave()  # when nothing was written (a dropped connection, a broken pipe)
+
+    def _leave(self) -> int:
+        """Count this request out of the in-flight requests (once); return how many are left in flight."""
+        server = self.fault_server
+        with server._lock:
+            if self._counted:
+                self._counted = False
+                server.in_flight -= 1
+            return server.in_flight
 
     def _chat(self, server: FaultServer) -> None:
         raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -279,7 +340,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is None:
             self._complete(received, request_id)
         else:
-            self._misbehave(server, received, request_id, fault, directives.get("retry-after"))
+            self._misbehave(server, received, request_id, fault, directives)
 
     @staticmethod
     def _fault(server: FaultServer, user_text: str, directive: str | None) -> str | None:
@@ -292,7 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
         return kind if times is None or hit <= int(times) else None
 
     def _misbehave(
-        self, server: FaultServer, received: Received, request_id: str, fault: str, retry_after: str | None
+        self, server: FaultServer, received: Received, request_id: str, fault: str, directives: dict[str, str]
     ) -> None:
         if fault == "hang":
             server.stopping.wait(server.hang_seconds)
@@ -304,10 +365,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(received, request_id, 200, b"<html><body>502 upstream gone</body></html>", "text/html")
         elif fault == "nochoices":
             self._send_json(received, request_id, 200, {"id": "chatcmpl-x", "object": "chat.completion"})
-        elif fault == "echo-auth":
-            message = f"bad header {received.headers.get('authorization', '')!r}"
-            self._send_error(received, request_id, 400, message)
+        elif fault in ("null-content", "null-message"):
+            finish = directives.get("finish", "content_filter")
+            message = None if fault == "null-message" else {"role": "assistant", "content": None}
+            choices = [{"index": 0, "message": message, "finish_reason": finish}]
+            body = {"id": "chatcmpl-x", "object": "chat.completion", "choices": choices}
+            self._send_json(received, request_id, 200, body)
+        elif fault in ("echo-auth", "echo-auth-text"):
+            pad = "." * int(directives.get("pad", "0"))
+            message = f"{pad}bad header {received.headers.get('authorization', '')!r}"
+            if fault == "echo-auth":
+                self._send_error(received, request_id, 400, message)
+            else:
+                self._send(received, request_id, 400, message.encode(), "text/plain")
         else:
+            retry_after = directives.get("retry-after")
             headers = {"Retry-After": retry_after} if retry_after is not None else {}
             self._send_error(received, request_id, int(fault), f"scripted fault {fault}", headers)
 
@@ -346,6 +418,11 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
     ) -> None:
         received.status = status
+        # Out of the count before the answer goes out: the client may send its next request the moment it
+        # reads this one, and that request must not meet a count that still holds this one.
+        left = self._leave()
+        if received.method == "POST":
+            received.in_flight_at_answer = left
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
