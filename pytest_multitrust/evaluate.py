@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
 from pytest_multitrust.aggregation import best_trivial, clears, format_score
 from pytest_multitrust.data.official import OfficialDataError
-from pytest_multitrust.models.cache import CachingModel
+from pytest_multitrust.models.cache import CachingModel, utf8_text
+from pytest_multitrust.models.replay import ReplayFileError
 from pytest_multitrust.runner import DataUnavailable, SampleRecord, VariantRun, run_variant
 from pytest_multitrust.session import PROPERTY_KEY
 
@@ -24,7 +25,11 @@ WORST_IN_MESSAGE = 3
 
 
 class BackendErrors(Exception):
-    """Too many samples of a variant errored in the backend for its score to mean anything."""
+    """Too many samples of a variant errored for its score to mean anything.
+
+    Counted against ``--max-error-rate``: every sample left without a verdict, whether the model's backend, the
+    LLM judge or the task's scorer failed on it (the score would stand on the other samples only).
+    """
 
 
 def _short(text: str, width: int = 160) -> str:
@@ -34,7 +39,7 @@ def _short(text: str, width: int = 160) -> str:
 
 def _describe_record(record: SampleRecord) -> str:
     if record.error is not None:
-        return f"  {record.sample.id}: ERROR {record.error}"
+        return f"  {record.sample.id}: ERROR {_short(record.error, 400)}"
     verdict = dict(record.verdict.values) if record.verdict else {}
     return f"  {record.sample.id}: {_short(record.response.text)!r} -> {verdict}"
 
@@ -70,19 +75,27 @@ class MultiTrust:
                   "spec": remember_spec(spec)} | fields  # fmt: skip
         self._user_properties.append((PROPERTY_KEY, record))
 
+    def _fail_errored(self, spec: TaskSpec, variant: Variant, message: str, threshold: float) -> NoReturn:
+        """Record the variant as errored and fail the test with ``message`` alone (no traceback, no chain)."""
+        self._record(spec, variant, "errored", message, threshold=threshold)
+        raise pytest.fail.Exception(message, pytrace=False) from None
+
     def evaluate(self, spec: TaskSpec, variant: Variant) -> VariantRun:
         """Run ``variant`` of ``spec`` and check its score against the threshold and the trivial baselines.
 
         Raises:
             pytest.skip.Exception: the chosen data source has no samples for this variant (recorded as missing).
-            pytest.fail.Exception: the official data is malformed (recorded as errored), or the variant score is
-                below its threshold or does not clear its best trivial baseline (the message lists the worst
-                samples).
+            pytest.fail.Exception: the official data or the replay file is malformed (recorded as errored; one line),
+                or the variant score is below its threshold or does not clear its best trivial baseline (the
+                message lists the worst samples).
         """
-        model = self._model()
+        threshold = self.settings.thresholds.for_task(spec.id)
+        try:
+            model = self._model()
+        except ReplayFileError as exc:  # one line naming the file and line, not the loader's traceback
+            self._fail_errored(spec, variant, str(exc), threshold)
         cache = model if isinstance(model, CachingModel) else None
         before = cache.stats.as_dict() if cache else {"hits": 0, "misses": 0}
-        threshold = self.settings.thresholds.for_task(spec.id)
         try:
             judge = self._judge() if spec.llm_judges.get(variant.id) else None
             run = run_variant(
@@ -91,9 +104,8 @@ class MultiTrust:
         except DataUnavailable as exc:
             self._record(spec, variant, "missing", str(exc), threshold=threshold)
             pytest.skip(str(exc))
-        except OfficialDataError as exc:
-            self._record(spec, variant, "errored", str(exc), threshold=threshold)
-            pytest.fail(str(exc), pytrace=False)
+        except (OfficialDataError, ReplayFileError) as exc:
+            self._fail_errored(spec, variant, str(exc), threshold)
         after = cache.stats.as_dict() if cache else {"hits": 0, "misses": 0}
 
         from pytest_multitrust.report.evidence import json_safe, write_variant_evidence
@@ -103,9 +115,10 @@ class MultiTrust:
         reason = None
         if over_budget:
             first = next(r.error for r in run.records if r.error)
-            reason = (
-                f"{run.errors}/{len(run.records)} samples errored (limit {self.settings.max_error_rate:.0%}); "
-                f"first: {first}"
+            where = ", ".join(f"{count} {kind}" for kind, count in run.error_counts.items() if count)
+            reason = utf8_text(
+                f"{run.errors}/{len(run.records)} samples errored (limit {self.settings.max_error_rate:.0%}): "
+                f"{where}; first: {_short(first, 400)}"
             )
         self._record(
             spec,
@@ -117,6 +130,7 @@ class MultiTrust:
             threshold=threshold,
             samples=len(run.records),
             errors=run.errors,
+            error_counts=run.error_counts,
             judges=run.judges,
             baselines=run.baselines,
             cache={k: after[k] - before[k] for k in after},
@@ -145,9 +159,11 @@ class MultiTrust:
         if problem:
             worst = "\n".join(_describe_record(r) for r in run.worst(WORST_IN_MESSAGE))
             pytest.fail(
-                f"{spec.id} {variant.id}: {problem} "
-                f"(metrics {json_safe(run.metrics)}; {len(run.records)} samples, {run.errors} errors)\n"
-                f"worst samples:\n{worst}\nevidence: {evidence}",
+                utf8_text(
+                    f"{spec.id} {variant.id}: {problem} "
+                    f"(metrics {json_safe(run.metrics)}; {len(run.records)} samples, {run.errors} errors)\n"
+                    f"worst samples:\n{worst}\nevidence: {evidence}"
+                ),
                 pytrace=False,
             )
         return run

@@ -82,8 +82,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("report_dir", "text", "where scores.json and per-sample evidence go (default reports/<model>)."),
     Option("cache_dir", "text", "response cache folder (default .multitrust-cache)."),
     Option("no_cache", "flag", "do not read or write the response cache."),
-    Option("max_error_rate", "float", "a variant whose share of backend errors exceeds this errors instead of "
-           "being scored (default 0.1)."),
+    Option("max_error_rate", "float", "a variant whose share of samples left without a verdict by a backend, "
+           "judge or scorer error exceeds this errors instead of being scored (default 0.1)."),
     Option("allure_samples", "int", "worst samples attached per variant with --alluredir (default 5)."),
     Option("refusal_list", "text", "refusal keywords: paper (v0.1.0, comparable with the paper; default) or head "
            "(the toolkit's fixed list)."),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from pytest_multitrust.judges.base import JudgeParseError, LLMJudge
 from pytest_multitrust.models.protocol import Model, Request, Response
@@ -20,17 +20,49 @@ class DataUnavailable(Exception):
     """The chosen data source has no samples for this variant (e.g. no official loader yet)."""
 
 
+#: Where a sample's error happened: the model's backend, the LLM judge, or the task's rule scorer.
+ErrorKind = Literal["backend", "judge", "scorer"]
+ERROR_KINDS: tuple[ErrorKind, ...] = ("backend", "judge", "scorer")
+
+
 @dataclass(frozen=True)
 class SampleRecord:
-    """One sample with what the model said and how it was judged (``verdict`` None when it errored)."""
+    """One sample with what the model said and how it was judged (``verdict`` None when it errored).
+
+    Errors are kept by where they happened, so that a replay of the run replays only the backend's: the
+    backend's is ``response.error``; ``scorer_error`` and ``judge_error`` name the scorer or judge that failed.
+    """
 
     sample: Sample
     response: Response
     verdict: Verdict | None
-    error: str | None
+    scorer_error: str | None = None
+    judge_error: str | None = None
     judge_output: str | None = None
 
+    @property
+    def backend_error(self) -> str | None:
+        return self.response.error
+
+    @property
+    def error_kind(self) -> ErrorKind | None:
+        """Where the sample's error happened. A sample has at most one: one the backend failed is not scored,
+        and the LLM judge, where a task has one, replaces the rule scorer."""
+        if self.response.error is not None:
+            return "backend"
+        if self.scorer_error is not None:
+            return "scorer"
+        return "judge" if self.judge_error is not None else None
+
+    @property
+    def error(self) -> str | None:
+        """Any error, prefixed with where it happened (``backend: ...``, ``scorer t1: ...``, ``judge ...: ...``)."""
+        if self.response.error is not None:
+            return f"backend: {self.response.error}"
+        return self.scorer_error if self.scorer_error is not None else self.judge_error
+
     def as_json(self) -> dict[str, Any]:
+        """The whole record as JSON-able values (``error``: any error; then each kind in its own field)."""
         return {
             "id": self.sample.id,
             "system": self.sample.system,
@@ -41,6 +73,9 @@ class SampleRecord:
             "response": self.response.text if self.response.ok else None,
             "cached": self.response.cached,
             "error": self.error,
+            "backend_error": self.backend_error,
+            "judge_error": self.judge_error,
+            "scorer_error": self.scorer_error,
             "verdict": dict(self.verdict.values) if self.verdict else None,
             "sample_score": self.verdict.score if self.verdict else None,
             "judge": self.verdict.judge if self.verdict else None,
@@ -62,7 +97,14 @@ class VariantRun:
 
     @property
     def errors(self) -> int:
+        """Samples left without a verdict by any error (backend, judge or scorer)."""
         return sum(1 for r in self.records if r.error is not None)
+
+    @property
+    def error_counts(self) -> dict[ErrorKind, int]:
+        """How many samples errored in the backend, the judge and the scorer (they add up to :attr:`errors`)."""
+        kinds = [r.error_kind for r in self.records]
+        return {kind: kinds.count(kind) for kind in ERROR_KINDS}
 
     @property
     def error_rate(self) -> float:
@@ -104,19 +146,24 @@ def score_responses(spec: TaskSpec, samples: Sequence[Sample], responses: Sequen
     records = []
     for sample, response in zip(samples, responses, strict=True):
         if not response.ok:
-            records.append(SampleRecord(sample, response, None, f"backend: {response.error}"))
+            records.append(SampleRecord(sample, response, None))
             continue
         try:
             verdict = spec.score_sample(sample, response.text)
         except Exception as exc:  # a scorer bug must not cost the other samples
-            records.append(SampleRecord(sample, response, None, f"scorer {spec.id}: {type(exc).__name__}: {exc}"))
+            error = f"scorer {spec.id}: {type(exc).__name__}: {exc}"
+            records.append(SampleRecord(sample, response, None, scorer_error=error))
             continue
-        records.append(SampleRecord(sample, response, verdict, None))
+        records.append(SampleRecord(sample, response, verdict))
     return records
 
 
 def judge_responses(judge: LLMJudge, judge_model: Model, records: Sequence[SampleRecord]) -> list[SampleRecord]:
-    """Replace the rule verdicts of answered samples with the LLM judge's; its failures become errors."""
+    """Replace the rule verdicts of answered samples with the LLM judge's; its failures become judge errors.
+
+    The judge stands in for the rule scorer, so a sample sent to it carries no scorer error: at most one error,
+    the judge's.
+    """
     answered = [r for r in records if r.response.ok]
     requests = [
         Request(f"{r.sample.id}/judge", judge.prompt(r.sample, r.response.text), (), None, judge.generation)
@@ -130,20 +177,22 @@ def judge_responses(judge: LLMJudge, judge_model: Model, records: Sequence[Sampl
         if output is None:  # the model errored: nothing to judge
             judged.append(record)
             continue
+        sent = replace(record, scorer_error=None)
         if not output.ok:
-            judged.append(replace(record, verdict=None, error=f"judge {label}: {output.error}"))
+            judged.append(replace(sent, verdict=None, judge_error=f"judge {label}: {output.error}"))
             continue
         try:
             parsed = judge.parse(output.text)
-            verdict = replace(judge.verdict(record.sample, record.response.text, parsed), judge=label)
+            verdict = replace(judge.verdict(sent.sample, sent.response.text, parsed), judge=label)
         except JudgeParseError as exc:
-            judged.append(replace(record, verdict=None, error=f"judge {label}: {exc}", judge_output=output.text))
+            error = f"judge {label}: {exc}"
+            judged.append(replace(sent, verdict=None, judge_error=error, judge_output=output.text))
             continue
         except Exception as exc:  # a verdict bug must not cost the other samples, as in score_responses
             error = f"judge {label}: {type(exc).__name__}: {exc}"
-            judged.append(replace(record, verdict=None, error=error, judge_output=output.text))
+            judged.append(replace(sent, verdict=None, judge_error=error, judge_output=output.text))
             continue
-        judged.append(replace(record, verdict=verdict, error=None, judge_output=output.text))
+        judged.append(replace(sent, verdict=verdict, judge_output=output.text))
     return judged
 
 

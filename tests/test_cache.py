@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PIL import Image
 
 from pytest_multitrust.data.images import ImageRef
-from pytest_multitrust.models.cache import CachingModel, cache_key
+from pytest_multitrust.models.cache import STALE_TEMP_SECONDS, CachingModel, cache_key
 from pytest_multitrust.models.protocol import GenerationParams, Request, Response
 
 
@@ -114,3 +117,52 @@ def test_concurrent_processes_corrupt_nothing(tmp_path: Path) -> None:
         data = json.loads(entry.read_text())
         assert data["text"] == data["request"]["prompt"][::-1]
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+class SurrogateModel(EchoModel):
+    """Answers every request with text holding lone surrogates (valid in JSON and Python, not in UTF-8)."""
+
+    def generate(self, requests: Sequence[Request]) -> list[Response]:
+        self.calls.append(len(requests))
+        return [Response(text=f"\ud800{r.prompt}\udfff") for r in requests]
+
+
+def test_a_lone_surrogate_is_stored_and_read_back_unchanged(tmp_path: Path) -> None:
+    request = _req("odd \udc80 prompt")  # in the key material too
+    first = CachingModel(SurrogateModel(), tmp_path).generate([request])[0]
+    assert first.ok and first.text == "\ud800odd \udc80 prompt\udfff"
+    entry = next(tmp_path.rglob("*.json"))
+    assert json.loads(entry.read_bytes().decode("utf-8"))["text"] == first.text  # strict UTF-8 on disk
+    inner = SurrogateModel()
+    again = CachingModel(inner, tmp_path).generate([request])[0]
+    assert inner.calls == [] and again.cached and again.text == first.text
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"[1, 2]", b'"text"', b"null", b"42", b'{"schema": 1, "text": 5}', b'{"schema": 1}', b"\xff\xfe{}"],
+    ids=["list", "string", "null", "number", "text-not-a-string", "no-text", "not-utf8"],
+)
+def test_an_entry_of_the_wrong_shape_is_a_miss_and_gets_rewritten(tmp_path: Path, content: bytes) -> None:
+    CachingModel(EchoModel(), tmp_path).generate([_req("abc")])
+    entry = next(tmp_path.rglob("*.json"))
+    entry.write_bytes(content)
+    for _ in range(2):  # the rerun after the repair is a hit again
+        inner = EchoModel()
+        assert CachingModel(inner, tmp_path).generate([_req("abc")])[0].text == "cba"
+    assert inner.calls == []
+    assert json.loads(entry.read_text())["text"] == "cba"
+
+
+def test_temp_files_a_kill_left_behind_are_removed_fresh_ones_are_not(tmp_path: Path) -> None:
+    CachingModel(EchoModel(), tmp_path).generate([_req("abc")])
+    shard = next(tmp_path.rglob("*.json")).parent
+    stale = shard / f".{'0' * 64}.json.k1ll3d.tmp"
+    fresh = shard / f".{'1' * 64}.json.wr1t1n.tmp"  # another xdist worker is writing it right now
+    for path in (stale, fresh):
+        path.write_text('{"sch')
+    old = time.time() - STALE_TEMP_SECONDS - 60
+    os.utime(stale, (old, old))
+    CachingModel(EchoModel(), tmp_path)
+    assert not stale.exists() and fresh.exists()
+    assert len(list(tmp_path.rglob("*.json"))) == 1

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from pytest_multitrust.report.evidence import json_safe
+from pytest_multitrust.models.cache import json_text, utf8_text
+from pytest_multitrust.report.evidence import EVIDENCE_TEXT_CAP, json_safe
 from pytest_multitrust.runner import VariantRun
 
 
-def attach_variant(run: VariantRun, threshold: float, max_samples: int) -> None:
+def capped_text(text: str, cap: int = EVIDENCE_TEXT_CAP) -> str:
+    """``text`` as an attachment: its first ``cap`` characters (and a last line saying so when cut), with lone
+    surrogates written as ``\\uXXXX`` so that it encodes as UTF-8."""
+    if len(text) > cap:
+        text = f"{text[:cap]}\n\n[cut: the first {cap} of {len(text)} characters]"
+    return utf8_text(text)
+
+
+def _json(value: Any) -> str:
+    return json_text(json_safe(value), indent=2)
+
+
+def attach_variant(run: VariantRun, threshold: float, max_samples: int, cap: int = EVIDENCE_TEXT_CAP) -> None:
     """Label the test (aspect, sub-aspect, task, variant) and attach the worst samples' evidence.
 
-    At most ``max_samples`` samples are attached (each: images, prompt, response, verdict), so a large run
-    cannot blow up the report.
+    At most ``max_samples`` samples are attached (each: images, prompt, response, verdict), and each prompt and
+    response at most ``cap`` characters, so a large run or a runaway answer cannot blow up the report.
     """
     import allure
 
@@ -32,26 +44,24 @@ def attach_variant(run: VariantRun, threshold: float, max_samples: int) -> None:
         "threshold": threshold,
         "metrics": run.metrics,
         "errors": run.errors,
+        "error_counts": run.error_counts,
         "samples": len(run.records),
         "judges": run.judges,
     }
-    allure.attach(
-        json.dumps(json_safe(summary), indent=2), name="variant metrics", attachment_type=allure.attachment_type.JSON
-    )
+    allure.attach(_json(summary), name="variant metrics", attachment_type=allure.attachment_type.JSON)
     for record in run.worst(max_samples):
         with allure.step(f"sample {record.sample.id}"):
             for number, image in enumerate(record.sample.images):
                 allure.attach(image.png_bytes(), name=f"image {number}", attachment_type=allure.attachment_type.PNG)
             prompt = (f"[system]\n{record.sample.system}\n\n" if record.sample.system else "") + record.sample.prompt
-            allure.attach(prompt, name="prompt", attachment_type=allure.attachment_type.TEXT)
+            allure.attach(capped_text(prompt, cap), name="prompt", attachment_type=allure.attachment_type.TEXT)
             answer = record.response.text if record.response.ok else f"ERROR: {record.error}"
-            allure.attach(answer, name="response", attachment_type=allure.attachment_type.TEXT)
+            allure.attach(capped_text(answer, cap), name="response", attachment_type=allure.attachment_type.TEXT)
             verdict = {
                 "verdict": dict(record.verdict.values) if record.verdict else None,
                 "error": record.error,
+                "error_kind": record.error_kind,
                 "target": record.sample.target,
                 "judge": record.verdict.judge if record.verdict else None,
             }
-            allure.attach(
-                json.dumps(json_safe(verdict), indent=2), name="verdict", attachment_type=allure.attachment_type.JSON
-            )
+            allure.attach(_json(verdict), name="verdict", attachment_type=allure.attachment_type.JSON)
