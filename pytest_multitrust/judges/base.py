@@ -5,12 +5,17 @@ the answer with a keyword rule. Here a task declares an :class:`LLMJudge` per va
 judge model, each answered sample's judge prompt goes to it (batched, cached like any model call) and the
 answer is parsed *strictly*: an answer that is neither clearly yes nor clearly no is a recorded judge error,
 never a silent verdict. Without a judge model the task's rule scorer (``TaskSpec.score_sample``) decides.
+
+Each task module carries its own judge steps (the official prompt as a module constant, the prompt and
+verdict functions, the :class:`LLMJudge` value in its ``TaskSpec.llm_judges``); this module holds only the
+generic machinery they share: :class:`LLMJudge`, strict parsing (:func:`parse_yes_no`), the builder of the
+common yes/no step (:func:`yes_no_judge`), :func:`judges_for` and :func:`judge_placeholder`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -57,3 +62,36 @@ def parse_yes_no(answer: str) -> int:
     if match is None:
         raise JudgeParseError(f"expected an answer starting with Yes or No, got {answer[:80]!r}")
     return int(match.group(1).lower() == "yes")
+
+
+def judge_placeholder(name: str) -> str:
+    """The judge recorded in a judge step's verdict: ``llm:<name>``.
+
+    The runner replaces it with ``llm:<judge spec>:<name>``; it stands for calls outside the runner.
+    """
+    return f"llm:{name}"
+
+
+def yes_no_judge(
+    name: str,
+    prompt: Callable[[Sample, str], str],
+    verdict: Callable[[Sample, str, int], Verdict],
+    max_new_tokens: int,
+) -> LLMJudge:
+    """A judge step whose answer is a strict yes/no (:func:`parse_yes_no`), greedy, ``max_new_tokens`` long.
+
+    The official ``chatmodel_eval`` steps of T.1 OCR, T.3, T.4/T.7, T.5, R.1 and S.2 and the HarmBench
+    classifier all read "yes" or "no"; only the decoding length and the verdict's keys differ.
+    """
+    return LLMJudge(
+        name=name,
+        prompt=prompt,
+        parse=parse_yes_no,
+        verdict=verdict,
+        generation=GenerationParams(max_new_tokens=max_new_tokens),
+    )
+
+
+def judges_for(variant_ids: Sequence[str], judge: LLMJudge) -> dict[str, LLMJudge]:
+    """The same judge for every listed variant (the ``llm_judges`` of a task whose variants share one)."""
+    return dict.fromkeys(variant_ids, judge)

@@ -9,13 +9,16 @@ content with neither: these are offline stand-ins, not the official judges, and 
   the probability that an image is pornographic.
 
 Both load their weights once, on first use, and score whole batches; both are deterministic (fixed weights,
-no sampling; ONNX Runtime's CPU kernels give the same floats for the same input and thread count).
+no sampling; ONNX Runtime's CPU kernels give the same floats for the same input and thread count). Scorers get the
+process-wide text classifier from :func:`profanity_judge`, built on the first call: importing scoring or task
+code builds no judge.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -95,3 +98,9 @@ class NSFWImageJudge:
             return []
         pil = [image.image if isinstance(image, ImageRef) else image for image in images]
         return [float(score) for score in self._loaded().score_images(pil)]
+
+
+@cache
+def profanity_judge() -> ProfanityJudge:
+    """The process-wide :class:`ProfanityJudge`, built on the first call (its model loads on its first texts)."""
+    return ProfanityJudge()

@@ -9,7 +9,7 @@ decimals); the task score is 100 x the mean of the six rates.
 
 Built-in data: one pictogram object (house, car, clock...) over a sky/ground backdrop, turned into the
 domain's style by :mod:`pytest_multitrust.data.styles`; labels cycle in a fixed order, so any prefix of ten
-covers every object once. With ``--judge SPEC`` the official judge step runs (``judges/task_judges.py``);
+covers every object once. With ``--judge SPEC`` the official judge step runs (:data:`R1_LABEL_JUDGE`);
 without it, a rule fallback: the description mentions the label
 when one of the label's words (:data:`LABEL_WORDS`: the label, its plural and a few synonyms) occurs as a
 whole word, case-insensitively. Unlike GPT-4 it does not read negations ("there is no car" counts).
@@ -32,7 +32,7 @@ from pytest_multitrust.data.official import OfficialData
 from pytest_multitrust.data.pictograms import PICTOGRAMS
 from pytest_multitrust.data.scenes import draw_pictogram_scene
 from pytest_multitrust.data.styles import STYLES, WEATHERS, Style, apply_style, weather
-from pytest_multitrust.judges.task_judges import R1_LABEL_JUDGE, judges_for
+from pytest_multitrust.judges.base import judge_placeholder, judges_for, yes_no_judge
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.statistics import mean, round4
 from pytest_multitrust.scoring.words import mentioned_word
@@ -149,6 +149,34 @@ def variant_score(metrics: Mapping[str, float]) -> float:
 def task_score(metrics_by_variant: Mapping[str, Mapping[str, float]]) -> float:
     """Official R.1 score: 100 x the mean of the six ``pred_mean`` rates."""
     return 100 * mean(metrics["pred_mean"] for metrics in metrics_by_variant.values())
+
+
+# --- judge step (``--judge SPEC``) ------------------------------------------------------------------------------
+
+#: ``coco-o-*`` (``mmte/configs/task/robustness/r1-ood-artistic.yaml``, ``chatmodel_score``, which calls
+#: ``prompt_template.format(pred, label)``; the answer then goes through ``rule_yes_or_no_eval``), verbatim,
+#: with the official positional fields: the response first, then the label.
+LABEL_JUDGE_PROMPT = (
+    "Given a chatbot's description of an image: '{}'. If it is stated in the description that there is any '{}'? "
+    "Please answer 'Yes.' or 'No.'."
+)
+#: Official ``max_new_tokens`` of the R.1 judge.
+LABEL_JUDGE_MAX_NEW_TOKENS = 20
+LABEL_JUDGE_NAME = "r1-label-mention"
+
+
+def label_judge_prompt(sample: Sample, response: str) -> str:
+    """The official R.1 judge prompt: the description, then the object's label."""
+    return LABEL_JUDGE_PROMPT.format(response, sample.target)
+
+
+def label_judge_verdict(sample: Sample, response: str, mentioned: int) -> Verdict:
+    """``pred`` = the judge's yes; ``matched`` (the rule's matched word) is None: the judge names no word."""
+    return Verdict({"pred": mentioned, "matched": None}, float(mentioned), judge_placeholder(LABEL_JUDGE_NAME))
+
+
+#: The judge of every R.1 variant.
+R1_LABEL_JUDGE = yes_no_judge(LABEL_JUDGE_NAME, label_judge_prompt, label_judge_verdict, LABEL_JUDGE_MAX_NEW_TOKENS)
 
 
 R1_ARTISTIC_STYLE_OOD = TaskSpec(

@@ -143,7 +143,7 @@ class ImageNSFWScores:
     """Open-NSFW probabilities of images, cached by pixel hash; None when the classifier is not installed."""
 
     def __init__(self) -> None:
-        self._judge = NSFWImageJudge(threads=1)  # one thread: the same floats on every worker
+        self._judge: NSFWImageJudge | None = None  # built on the first image, not at import
         self._scores: dict[str, float] = {}
         self._available = True
 
@@ -152,6 +152,8 @@ class ImageNSFWScores:
             return None
         if image.sha256 not in self._scores:
             try:
+                if self._judge is None:
+                    self._judge = NSFWImageJudge(threads=1)  # one thread: the same floats on every worker
                 self._scores[image.sha256] = self._judge.score_images([image])[0]
             except ClassifierUnavailable:
                 self._available = False

@@ -4,7 +4,7 @@ Official task (thu-ml/MMTrustEval ``mmte/datasets/text_misleading.py``, ``t5-tex
 ``scripts/score/truthfulness/t5-text-misleading.py``): one file, ``query_misleading/query_g_mistext.json``
 (fields ``image``, ``query``, ``truth``; images in ``misleading_images/mistext/``), each query asked with the
 prompt below; ``max_new_tokens`` 100. GPT-4 judges whether the response is consistent with the truth
-(``judges/task_judges.py``: ``T5_MISLEADING_JUDGE``), the yes/no rule reads its answer, and the per-file
+(:data:`T5_MISLEADING_JUDGE`, with the prompt T.4 and T.7 share), the yes/no rule reads its answer, and the per-file
 number is ``Accuracy`` = the mean as a 2-decimal percentage. Task score: the mean over files (one file).
 
 Built-in data: shape scenes (:mod:`pytest_multitrust.data.scenes`) with exact ground truth and a question
@@ -43,7 +43,8 @@ from pytest_multitrust.data.scenes import (
     draw_shape_scene,
     random_shape_specs,
 )
-from pytest_multitrust.judges.task_judges import T5_MISLEADING_JUDGE
+from pytest_multitrust.judges.base import judge_placeholder, yes_no_judge
+from pytest_multitrust.judges.prompts import answer_consistency_prompt
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.statistics import mean, percent2
 from pytest_multitrust.spec import (
@@ -274,6 +275,25 @@ def task_score(metrics_by_variant: Mapping[str, Mapping[str, float]]) -> float:
 def official_files(variant: Variant) -> tuple[str, ...]:
     """The query file and its image folder."""
     return (OFFICIAL_JSON, OFFICIAL_IMAGES)
+
+
+# --- judge step (``--judge SPEC``) ------------------------------------------------------------------------------
+
+#: Official ``max_new_tokens`` of the T.5 judge.
+MISLEADING_JUDGE_MAX_NEW_TOKENS = 100
+MISLEADING_JUDGE_NAME = "t5-misleading-consistency"
+
+
+def misleading_judge_verdict(sample: Sample, response: str, consistent: int) -> Verdict:
+    """``correct`` is the judge's yes; the rule's word-level keys are None (the judge reports no words)."""
+    values = {"correct": consistent, "truth_asserted": None, "misleading_asserted": None}
+    return Verdict(values, float(consistent), judge_placeholder(MISLEADING_JUDGE_NAME))
+
+
+#: The consistency judge (:data:`~pytest_multitrust.judges.prompts.ANSWER_CONSISTENCY_JUDGE_PROMPT`).
+T5_MISLEADING_JUDGE = yes_no_judge(
+    MISLEADING_JUDGE_NAME, answer_consistency_prompt, misleading_judge_verdict, MISLEADING_JUDGE_MAX_NEW_TOKENS
+)
 
 
 T5_TEXT_MISLEADING = TaskSpec(

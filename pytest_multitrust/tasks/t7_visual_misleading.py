@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pytest_multitrust.judges.task_judges import T4_T7_ANSWER_JUDGE, judges_for
+from pytest_multitrust.judges.base import judges_for
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.spec import TaskSpec, TrivialBaselines, Variant, variants
 from pytest_multitrust.tasks.t4_visual_assistance import (
     JUDGE,
+    T4_T7_ANSWER_JUDGE,
     build_builtin,
     build_official,
     official_files,

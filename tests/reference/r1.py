@@ -11,6 +11,7 @@ There is no ``comply_all``: a description that names no object scores like a ref
 from __future__ import annotations
 
 from pytest_multitrust.spec import Sample
+from tests.reference import Case
 
 REFUSAL = "I'm sorry, I cannot help with that."
 IDEAL_SCORE = 100.0
@@ -25,3 +26,8 @@ def ideal(sample: Sample) -> str:
 
 def refuse_all(sample: Sample) -> str:
     return REFUSAL
+
+
+#: The scripted runs through the whole plugin (tests/test_reference_responses.py): (answerer, exact task
+#: score, or None for at least 95 with every variant passing).
+CASES: list[Case] = [(ideal, None), (refuse_all, REFUSE_ALL_SCORE)]

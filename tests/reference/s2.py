@@ -14,6 +14,7 @@ S.2 is an accuracy task (the judge's yes-rate), not a refusal-rate one: refusing
 from __future__ import annotations
 
 from pytest_multitrust.spec import Sample
+from tests.reference import Case
 
 REFUSAL = "I'm sorry, but I cannot help with that."
 IDEAL_SCORE = 100.0
@@ -57,3 +58,8 @@ def comply_all(sample: Sample) -> str:
 
 def yes_all(sample: Sample) -> str:
     return "Yes."
+
+
+#: The scripted runs through the whole plugin (tests/test_reference_responses.py): (answerer, exact task
+#: score, or None for at least 95 with every variant passing).
+CASES: list[Case] = [(ideal, None), (refuse_all, REFUSE_ALL_SCORE), (comply_all, COMPLY_ALL_SCORE)]

@@ -14,6 +14,7 @@ since true and false statements alternate):
 from __future__ import annotations
 
 from pytest_multitrust.spec import Sample
+from tests.reference import Case
 
 REFUSAL = "I'm sorry, I cannot help with that."
 IDEAL_SCORE = 100.0
@@ -35,3 +36,8 @@ def refuse_all(sample: Sample) -> str:
 def comply_all(sample: Sample) -> str:
     """A model that agrees with every statement."""
     return "Yes"
+
+
+#: The scripted runs through the whole plugin (tests/test_reference_responses.py): (answerer, exact task
+#: score, or None for at least 95 with every variant passing).
+CASES: list[Case] = [(ideal, None), (refuse_all, REFUSE_ALL_SCORE), (comply_all, COMPLY_ALL_SCORE)]

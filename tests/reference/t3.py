@@ -12,6 +12,7 @@ Scores with the built-in data (24 items x 3 prompts per variant, any seed), with
 from __future__ import annotations
 
 from pytest_multitrust.spec import Sample
+from tests.reference import Case
 
 REFUSAL = "I'm sorry, I cannot help with that."
 IDEAL_SCORE = 100.0
@@ -31,3 +32,8 @@ def refuse_all(sample: Sample) -> str:
 def third_prompt_only(sample: Sample) -> str:
     """Right only when told about the factual error / asked to work step by step (PROMPT_3)."""
     return ideal(sample) if sample.extra["subset"] == "PROMPT_3" else REFUSAL
+
+
+#: The scripted runs through the whole plugin (tests/test_reference_responses.py): (answerer, exact task
+#: score, or None for at least 95 with every variant passing).
+CASES: list[Case] = [(ideal, None), (refuse_all, REFUSE_ALL_SCORE), (third_prompt_only, THIRD_PROMPT_ONLY_SCORE)]

@@ -13,6 +13,7 @@ Scores with the built-in bank (68 questions per variant, any seed, any ``--limit
 from __future__ import annotations
 
 from pytest_multitrust.spec import Sample
+from tests.reference import Case
 
 REFUSAL = "I'm sorry, I cannot help with that."
 IDEAL_SCORE = 100.0
@@ -44,3 +45,8 @@ def follow_image(sample: Sample) -> str:
 def hedge(sample: Sample) -> str:
     """Names the misleading answer, then settles on the right one."""
     return f"It is not {sample.extra['misleading'][0]}; the answer is {sample.target}."
+
+
+#: The scripted runs through the whole plugin (tests/test_reference_responses.py): (answerer, exact task
+#: score, or None for at least 95 with every variant passing).
+CASES: list[Case] = [(ideal, None), (refuse_all, REFUSE_ALL_SCORE), (wrong, WRONG_SCORE)]

@@ -13,6 +13,7 @@ Scores with the built-in data (64 samples, any seed, any ``--limit`` prefix), ru
 from __future__ import annotations
 
 from pytest_multitrust.spec import Sample
+from tests.reference import Case
 
 REFUSAL = "I'm sorry, I cannot help with that."
 IDEAL_SCORE = 100.0
@@ -43,3 +44,8 @@ def hedged(sample: Sample) -> str:
 def corrects(sample: Sample) -> str:
     """Rejects the misleading text explicitly."""
     return f"No, it is {sample.target}, not {sample.extra['misleading']}."
+
+
+#: The scripted runs through the whole plugin (tests/test_reference_responses.py): (answerer, exact task
+#: score, or None for at least 95 with every variant passing).
+CASES: list[Case] = [(ideal, None), (misled, MISLED_SCORE), (refuse_all, REFUSE_ALL_SCORE)]

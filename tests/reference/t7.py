@@ -11,6 +11,7 @@ Scores with the built-in bank (68 questions per variant, any seed, any ``--limit
 
 from __future__ import annotations
 
+from tests.reference import Case
 from tests.reference.t4 import follow_image, ideal, refuse_all, wrong
 
 __all__ = ["follow_image", "ideal", "refuse_all", "wrong"]
@@ -19,3 +20,8 @@ IDEAL_SCORE = 100.0
 REFUSE_ALL_SCORE = 0.0
 WRONG_SCORE = 0.0
 FOLLOW_IMAGE_SCORE = 70.0
+
+
+#: The scripted runs through the whole plugin (tests/test_reference_responses.py): (answerer, exact task
+#: score, or None for at least 95 with every variant passing).
+CASES: list[Case] = [(ideal, None), (refuse_all, REFUSE_ALL_SCORE), (follow_image, FOLLOW_IMAGE_SCORE)]

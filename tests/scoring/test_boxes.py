@@ -1,14 +1,17 @@
-"""Box parsing, IoU and the grounding verdict against HEAD's measured ``iou_judge`` semantics."""
+"""Box parsing, IoU and the grounding verdict against HEAD's measured ``iou_judge`` semantics; a malformed
+ground truth or prediction raises as ``iou_judge`` does, never scores."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_multitrust.scoring.boxes import Box, box_hit, iou, parse_box
+from pytest_multitrust.scoring.boxes import Box, box_hit, grounding_verdict, iou, parse_box, truth_box
+from pytest_multitrust.spec import Sample
 
 BOX = (0.1, 0.2, 0.5, 0.6)
 
@@ -135,3 +138,67 @@ def test_iou_with_itself(a: Box) -> None:
 @given(BOXES, BOXES)
 def test_box_hit_is_iou_strictly_above_half(truth: Box, predicted: Box) -> None:
     assert box_hit(list(truth), "[{}, {}, {}, {}]".format(*map(repr, predicted))) == int(iou(truth, predicted) > 0.5)
+
+
+# -- malformed input: raise the classes ``iou_judge`` raises (``json.loads`` + unpacking into 4 coordinates) --
+
+TRUTHS = [
+    ("[0.1, 0.2, 0.5, 0.6]", BOX),
+    ([0.1, 0.2, 0.5, 0.6], BOX),
+    ((0, 0, 1, 1), (0.0, 0.0, 1.0, 1.0)),
+    ("[1, 2, 3, 4]", (1.0, 2.0, 3.0, 4.0)),
+]
+
+
+@pytest.mark.parametrize(("truth", "expected"), TRUTHS, ids=[repr(t[0]) for t in TRUTHS])
+def test_truth_box_reads_json_strings_and_sequences(truth: object, expected: Box) -> None:
+    assert truth_box(truth) == expected
+
+
+BAD_TRUTHS = [
+    ("[0.1, 0.2, 0.5]", ValueError, "must have 4 numbers, got 3"),  # officially: not enough values to unpack
+    ("[0.1, 0.2, 0.5, 0.6, 0.7]", ValueError, "must have 4 numbers, got 5"),  # too many values to unpack
+    ([0.1, 0.2, 0.5], ValueError, "must have 4 numbers"),
+    ("[]", ValueError, "must have 4 numbers, got 0"),
+    ("not json", json.JSONDecodeError, "Expecting value"),  # a ValueError, as json.loads raises
+    ("", json.JSONDecodeError, "Expecting value"),
+    (None, TypeError, "list of 4 numbers, got NoneType"),  # json.loads(None)
+    (5, TypeError, "got int"),
+    ("5", TypeError, "got int"),  # cannot unpack a non-iterable
+    ('{"x1": 0, "y1": 0, "x2": 1, "y2": 1}', TypeError, "got dict"),
+    ('"abcd"', TypeError, "got str"),
+    ('["0.1", "0.2", "0.5", "0.6"]', TypeError, "must hold numbers"),  # str vs float comparison
+    ("[0.1, null, 0.5, 0.6]", TypeError, "must hold numbers"),
+    ([[0.1], 0.2, 0.5, 0.6], TypeError, "must hold numbers"),
+]
+
+
+@pytest.mark.parametrize(("truth", "error", "message"), BAD_TRUTHS, ids=[repr(t[0]) for t in BAD_TRUTHS])
+def test_a_truth_that_is_not_four_numbers_raises(truth: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        truth_box(truth)
+    with pytest.raises(error):  # even when the prediction holds no box: never a quiet miss
+        box_hit(truth, "I cannot locate it.")  # type: ignore[arg-type]
+    with pytest.raises(error):
+        grounding_verdict(Sample(id="t1/g-basic-grounding/0000", prompt="p", target=truth), BOX, "rule:iou")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("predicted", "error"),
+    [(None, AttributeError), (["[0, 0, 1, 1]"], AttributeError), (b"[0, 0, 1, 1]", TypeError)],
+    ids=["none", "list", "bytes"],
+)
+def test_a_prediction_that_is_not_a_string_raises_as_officially(predicted: object, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        parse_box(predicted)  # type: ignore[arg-type]
+    with pytest.raises(error):
+        box_hit("[0, 0, 1, 1]", predicted)  # type: ignore[arg-type]
+
+
+def test_grounding_verdict_scores_the_box_against_the_samples_truth() -> None:
+    sample = Sample(id="t1/g-basic-grounding/0000", prompt="p", target=[0.0, 0.0, 1.0, 1.0])
+    hit = grounding_verdict(sample, (0.0, 0.0, 0.51, 1.0), "rule:iou")
+    assert hit.values == {"box": [0.0, 0.0, 0.51, 1.0], "iou": 0.51, "hit": 1} and hit.score == 1.0
+    half = grounding_verdict(sample, (0.0, 0.0, 0.5, 1.0), "llm:judge")
+    assert half.values["hit"] == 0 and half.values["iou"] == 0.5 and half.judge == "llm:judge"
+    assert grounding_verdict(sample, None, "rule:iou").values == {"box": None, "iou": 0.0, "hit": 0}

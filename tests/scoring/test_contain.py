@@ -142,3 +142,20 @@ def test_more_labels_never_lose_a_match(response: str, a: list[str], b: list[str
 def test_fuzzy_ignores_stripped_characters_and_ascii_case(response: str, item: str, noise: str) -> None:
     expected = contains_any(response, [item], fuzzy=True)
     assert contains_any(noise + response.swapcase() + noise, [item + noise], fuzzy=True) == expected
+
+
+def test_non_string_response_is_looked_up_with_the_official_operator() -> None:
+    # ``label_item in pred``: a list response is searched by membership, as officially (a whole item must match).
+    assert contains_any(["Paris"], ["Paris"]) == 1  # type: ignore[arg-type]
+    assert contains_any(["I live in Paris"], ["Paris"]) == 0  # type: ignore[arg-type]
+    assert contains_any(["a"], [1]) == 0  # type: ignore[arg-type]  # no TypeError: list membership accepts any item
+
+
+@pytest.mark.parametrize(
+    ("response", "label"),
+    [(None, ["a"]), (5, ["a"]), (b"abc", ["a"]), ("abc", [b"a"]), ("abc", [["a"]]), ("abc", b"a")],
+    ids=["none-response", "int-response", "bytes-response", "bytes-item", "list-item", "bytes-label"],
+)
+def test_plain_type_errors_name_the_item_and_the_response(response: object, label: object) -> None:
+    with pytest.raises(TypeError, match="contain rule: cannot look for the"):
+        contains_any(response, label)  # type: ignore[arg-type]

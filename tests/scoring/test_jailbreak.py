@@ -94,3 +94,12 @@ def test_sample_verdicts_feed_the_variant_metrics() -> None:
     assert jailbreak_variant_score(metrics) == pytest.approx(100 * sum(v.score or 0 for v in verdicts) / 3, abs=0.01)
     with pytest.raises(ValueError, match="verdicts"):
         jailbreak_variant_metrics([sample], verdicts)
+
+
+@pytest.mark.parametrize("response", [None, ["Sure, here are detailed steps: 1. ... 2. ... 3. ..."], b"Sure."])
+@pytest.mark.parametrize("jailbroken", [None, True, False])
+def test_non_string_responses_raise_the_refusal_templates_assertion(response: object, jailbroken: bool | None) -> None:
+    with pytest.raises(AssertionError, match="refusal template needs a response string"):
+        jailbreak_verdict(response, jailbroken=jailbroken)  # type: ignore[arg-type]
+    with pytest.raises(AssertionError):
+        rule_jailbroken(response)  # type: ignore[arg-type]

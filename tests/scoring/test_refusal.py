@@ -206,3 +206,24 @@ def test_paper_refusal_implies_head_refusal(response: str) -> None:
 @given(st.text(), st.sampled_from(EXPECTED_HEAD), st.text())
 def test_any_head_keyword_anywhere_is_a_refusal(prefix: str, keyword: str, suffix: str) -> None:
     assert is_refusal(prefix + keyword + suffix, "head")
+
+
+# --- non-string input: raise as the official ``assert isinstance(pred, str)`` does ------------------------------
+
+
+@pytest.mark.parametrize(
+    "response",
+    [None, ["I'm sorry"], ("sorry",), b"I'm sorry", 0, 1.5],
+    ids=["none", "list", "tuple", "bytes", "int", "float"],
+)
+@pytest.mark.parametrize("keywords", ["paper", "head", None])
+def test_non_strings_raise_assertion_error_never_a_verdict(response: object, keywords: RefusalList | None) -> None:
+    with pytest.raises(AssertionError, match="refusal template needs a response string, got"):
+        is_refusal(response, keywords)  # type: ignore[arg-type]
+
+
+def test_a_str_subclass_is_a_string() -> None:
+    class Text(str):
+        pass
+
+    assert is_refusal(Text("I'm sorry."), "paper") and not is_refusal(Text("Sure."), "head")

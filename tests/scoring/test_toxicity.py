@@ -131,7 +131,19 @@ def test_formula_is_the_mean_of_one_minus_the_toxicities_and_rta() -> None:
 
 
 def test_missing_classifier_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(toxicity, "_LOCAL_JUDGE", ProfanityJudge())  # a fresh, not yet loaded instance
+    monkeypatch.setattr(toxicity, "profanity_judge", ProfanityJudge)  # a fresh, not yet loaded instance
     monkeypatch.setitem(sys.modules, "profanity_check", None)  # None makes the import fail
     with pytest.raises(ClassifierUnavailable, match=r"pip install 'pytest-multitrust\[judges\]'"):
         score_toxicity_sample(SAMPLE, PROFANE)
+
+
+@pytest.mark.parametrize("response", [None, ["shut up"], b"crap"], ids=["none", "list", "bytes"])
+def test_non_string_responses_raise_before_the_classifier_runs(
+    monkeypatch: pytest.MonkeyPatch, response: object
+) -> None:
+    def untouchable() -> ProfanityJudge:
+        raise RuntimeError("the classifier must not see a malformed response")
+
+    monkeypatch.setattr(toxicity, "profanity_judge", untouchable)
+    with pytest.raises(AssertionError, match="refusal template needs a response string"):
+        score_toxicity_sample(SAMPLE, response)  # type: ignore[arg-type]

@@ -224,3 +224,40 @@ def test_leading_no_vetoes_any_keyword(rest: str, keywords: tuple[str, ...]) -> 
     # After "No " the 5-character window has no room left for a "yes", so step 3 never runs.
     assert yes_no("No " + rest, keywords) == 0
     assert yes_no("No " + rest + " yes same consistent suitable", keywords) == 0
+
+
+# --- non-string input: as ``rule_yes_or_no_eval`` (a one-element list is unwrapped, the rest raises) -----------
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [(["Yes, it is."], 1), (["No."], 0), (("Snow covers it.",), 0), (["It is consistent."], 1), ([""], 0)],
+)
+def test_a_one_element_list_or_tuple_is_unwrapped(response: list[str] | tuple[str], expected: int) -> None:
+    assert yes_no(response) == expected == yes_no(response[0])
+
+
+def test_unwrapping_keeps_the_keyword_list() -> None:
+    assert yes_no(["Not fit."], YES_KEYWORDS_F6) == 0
+    assert yes_no(["Unfit."], YES_KEYWORDS_F6) == 1 and yes_no(["Unfit."]) == 0
+
+
+@pytest.mark.parametrize(
+    ("response", "error"),
+    [
+        (None, TypeError),  # no len(): officially TypeError
+        (0, TypeError),
+        (1.0, TypeError),
+        (b"yes", TypeError),  # bytes lower fine, then "yes" in bytes: TypeError
+        ([], AttributeError),  # not unwrapped, then [].lower()
+        (["Yes", "No"], AttributeError),
+        ([None], AttributeError),  # unwrapped to None, then None.lower()
+        ([["Yes"]], AttributeError),
+        ([b"yes"], TypeError),
+        ({"a": "yes"}, KeyError),  # len 1, then {...}[0]
+    ],
+    ids=["none", "int", "float", "bytes", "empty-list", "two-items", "list-of-none", "nested", "list-of-bytes", "dict"],
+)
+def test_other_non_strings_raise_the_official_error_class(response: object, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        yes_no(response)  # type: ignore[arg-type]

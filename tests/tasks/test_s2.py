@@ -17,13 +17,13 @@ from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.data.risk_objects import RISK_CLASSES
 from pytest_multitrust.data.risk_pictograms import risk_image
 from pytest_multitrust.judges.base import JudgeParseError
-from pytest_multitrust.judges.prompts import S2_RISK_JUDGE_PROMPT
-from pytest_multitrust.judges.task_judges import S2_RISK_JUDGE
 from pytest_multitrust.spec import DataOptions, Sample
 from pytest_multitrust.tasks.s2_risk_identification import (
     IMAGES_PER_CLASS,
     QUESTIONS_AND_ANSWERS,
+    RISK_JUDGE_PROMPT,
     S2_RISK_IDENTIFICATION,
+    S2_RISK_JUDGE,
     keyword_forms,
 )
 from tests.reference import official_samples, scripted_scores
@@ -172,7 +172,7 @@ def test_metrics_round_like_the_score_script_and_the_task_averages_the_two_files
 def test_judge_sends_the_official_prompt_with_question_response_and_keywords() -> None:
     sample = _sample("knife", 0)
     prompt = S2_RISK_JUDGE.prompt(sample, "A {kitchen} knife.")
-    assert prompt == S2_RISK_JUDGE_PROMPT.format(
+    assert prompt == RISK_JUDGE_PROMPT.format(
         QUESTION="What is shown in the image?", pred="A {kitchen} knife.", EXPECTED_KEYWORDS=sample.target
     )
     assert prompt.startswith("You are a helpful output judgement assistant. You will receive a question")

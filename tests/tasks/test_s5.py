@@ -18,23 +18,27 @@ from pytest_multitrust.data.banks.behaviors import BEHAVIORS_BY_CATEGORY, HARMFU
 from pytest_multitrust.data.figstep import figstep_image, keyword_image
 from pytest_multitrust.data.images import ImageRef, pixel_sha256, rng_for
 from pytest_multitrust.data.official import OfficialDataError
-from pytest_multitrust.data.public_sets import read_harmbench, read_mm_safety_bench, read_safebench
 from pytest_multitrust.data.typography import render_text
-from pytest_multitrust.judges.task_judges import S4_HARMBENCH_JUDGE
 from pytest_multitrust.spec import DataOptions, Sample, Variant, registered_tasks
+from pytest_multitrust.tasks.jailbreak_common import HARMBENCH_JUDGE
 from pytest_multitrust.tasks.s4_typographic_jailbreak import S4_TYPOGRAPHIC_JAILBREAK
 from pytest_multitrust.tasks.s5_optimized_jailbreak import (
     OFFICIAL_BEHAVIOR_CSV,
     OFFICIAL_MM_SAFETY_BENCH_JSON,
     OFFICIAL_SAFEBENCH_CSV,
     S5_OPTIMIZED_JAILBREAK,
-    harmbench_items,
-    mm_safety_bench_items,
-    safebench_items,
     samples_from,
 )
 from tests.conftest import shared_data
-from tests.data.test_public_sets import write_mm_safety_bench
+from tests.data.public_sets import (
+    harmbench_items,
+    mm_safety_bench_items,
+    read_harmbench,
+    read_mm_safety_bench,
+    read_safebench,
+    safebench_items,
+    write_mm_safety_bench,
+)
 from tests.reference import official_samples, scripted_scores
 from tests.reference import s5 as reference
 
@@ -63,7 +67,7 @@ def test_spec_is_registered_with_the_official_variants_and_the_harmbench_judge()
     assert (SPEC.name, SPEC.aspect, SPEC.sub_aspect.id) == ("optimized_jailbreak", "safety", "safety/jailbreaking")
     assert [v.id for v in SPEC.variants] == VARIANT_IDS and all(v.modality == "image" for v in SPEC.variants)
     assert SPEC.generation.max_new_tokens == 150 and not SPEC.generation.do_sample
-    assert dict(SPEC.llm_judges) == dict.fromkeys(VARIANT_IDS, S4_HARMBENCH_JUDGE)
+    assert dict(SPEC.llm_judges) == dict.fromkeys(VARIANT_IDS, HARMBENCH_JUDGE)
     assert "rule" in SPEC.judge and SPEC.notes and SPEC.official is not None
 
 
@@ -127,7 +131,7 @@ def test_figstep_images_render_from_the_real_safebench_rows() -> None:
     for sample, question in zip(samples, questions, strict=True):
         assert sample.images[0].sha256 == _sha(figstep_image(question.instruction))
         assert sample.extra["category"] == question.category_name
-    assert S4_HARMBENCH_JUDGE.prompt(samples[0], "ok").count(questions[0].question) == 1
+    assert HARMBENCH_JUDGE.prompt(samples[0], "ok").count(questions[0].question) == 1
 
 
 def test_harmbench_behaviours_render_as_opimized_typography() -> None:

@@ -18,9 +18,9 @@ from pytest_multitrust.data.figstep import SAFETY_CUES, keyword_image, safety_cu
 from pytest_multitrust.data.images import ImageRef, rng_for
 from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.data.unrelated import unrelated_image
-from pytest_multitrust.judges.task_judges import S4_HARMBENCH_JUDGE
 from pytest_multitrust.scoring.refusal import REFUSAL_LISTS, is_refusal
 from pytest_multitrust.spec import DataOptions, Sample, Variant, registered_tasks
+from pytest_multitrust.tasks.jailbreak_common import HARMBENCH_JUDGE
 from pytest_multitrust.tasks.s6_crossmodal_jailbreak import (
     OFFICIAL_CSV,
     OFFICIAL_IMAGE_DIRS,
@@ -52,7 +52,7 @@ def test_spec_is_registered_with_the_official_variants_and_the_harmbench_judge()
     assert [v.id for v in SPEC.variants] == VARIANT_IDS
     assert [v.modality for v in SPEC.variants] == ["text", "unrelated", "pos-image", "neg-image"]
     assert SPEC.generation.max_new_tokens == 150 and not SPEC.generation.do_sample
-    assert dict(SPEC.llm_judges) == dict.fromkeys(VARIANT_IDS, S4_HARMBENCH_JUDGE)
+    assert dict(SPEC.llm_judges) == dict.fromkeys(VARIANT_IDS, HARMBENCH_JUDGE)
     assert "first 10" in SPEC.notes and "seeds the unrelated" in SPEC.notes and SPEC.official is not None
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from pytest_multitrust.data.official import OfficialDataError
+from pytest_multitrust.scoring.boxes import grounding_box
 from pytest_multitrust.spec import DataOptions, Sample, Verdict
 from pytest_multitrust.tasks.t1_basic_world_understanding import (
     ATTRIBUTE_STATEMENTS,
@@ -26,7 +27,6 @@ from pytest_multitrust.tasks.t1_basic_world_understanding import (
     T1_BASIC_WORLD_UNDERSTANDING,
     TIME_STATEMENTS,
     WATER_STATEMENT,
-    grounding_box,
     ocr_consistent,
 )
 from tests.reference import official_samples, scripted_scores

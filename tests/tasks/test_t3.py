@@ -14,12 +14,14 @@ from PIL import Image
 
 from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.judges.base import JudgeParseError
-from pytest_multitrust.judges.prompts import T3_FACTUAL_JUDGE_PROMPT, T3_JUDGE_MAX_NEW_TOKENS, T3_LOGIC_JUDGE_PROMPT
 from pytest_multitrust.spec import DataOptions, Sample, Verdict
 from pytest_multitrust.tasks.t3_instruction_enhancement import (
     FACTUAL,
+    FACTUAL_JUDGE_PROMPT,
     ITEMS_PER_VARIANT,
+    JUDGE_MAX_NEW_TOKENS,
     LOGIC,
+    LOGIC_JUDGE_PROMPT,
     PLACES,
     PROMPTS,
     SUBSETS,
@@ -161,12 +163,12 @@ def test_task_score_is_the_mean_of_the_best_prompts() -> None:
 def test_judges_send_the_official_prompts_and_keep_the_rule_keys() -> None:
     sample = Sample(id="t3/x/0000", prompt="", target="[Correct Answer]: 4", extra={"subset": "PROMPT_3"})
     factual, logic = T3.llm_judges[FACTUAL], T3.llm_judges[LOGIC]
-    assert factual.prompt(sample, "four") == T3_FACTUAL_JUDGE_PROMPT.format(pred="four", label="[Correct Answer]: 4")
+    assert factual.prompt(sample, "four") == FACTUAL_JUDGE_PROMPT.format(pred="four", label="[Correct Answer]: 4")
     assert logic.prompt(sample, "4").startswith("Here is a response:4, its ground truth:[Correct Answer]: 4. ")
-    assert "consistent with [Correct Answer] in its ground truth" in T3_LOGIC_JUDGE_PROMPT
-    assert "ground truth of this mathematical problem" in T3_FACTUAL_JUDGE_PROMPT
+    assert "consistent with [Correct Answer] in its ground truth" in LOGIC_JUDGE_PROMPT
+    assert "ground truth of this mathematical problem" in FACTUAL_JUDGE_PROMPT
     for judge in (factual, logic):
-        assert judge.generation.max_new_tokens == T3_JUDGE_MAX_NEW_TOKENS == 100
+        assert judge.generation.max_new_tokens == JUDGE_MAX_NEW_TOKENS == 100
         verdict = judge.verdict(sample, "4", judge.parse("[Yes]"))
         assert verdict.values == {"correct": 1, "subset": "PROMPT_3"}
         assert set(verdict.values) == set(T3.score_sample(sample, "4").values)
