@@ -138,7 +138,11 @@ def build_samples(spec: TaskSpec, variant: Variant, data: DataOptions, limit: in
         samples = spec.builtin(variant, data)
     if not samples:
         raise DataUnavailable(f"{spec.id} {variant.id}: the {data.source} data has no samples for this variant")
-    return samples[:limit] if limit else samples
+    kept = samples[:limit] if limit else samples
+    for sample in kept:  # decode the kept images now (official ones are lazy): a broken file fails here
+        for image in sample.images:
+            _ = image.sha256
+    return kept
 
 
 def score_responses(spec: TaskSpec, samples: Sequence[Sample], responses: Sequence[Response]) -> list[SampleRecord]:

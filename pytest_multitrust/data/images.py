@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import random
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -32,18 +32,67 @@ def pixel_sha256(image: PILImage.Image) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
 class ImageRef:
-    """An image plus its content id. ``source`` says where it came from (generator or file), for reports."""
+    """An image plus its content id. ``source`` says where it came from (generator or file), for reports.
 
-    image: PILImage.Image = field(compare=False, repr=False)
-    sha256: str
-    source: str
+    A ref made with :meth:`lazy` decodes its file only when its pixels or id are first asked for, so a loader
+    can list a whole variant and ``--limit`` decides which images are ever decoded. Refs compare by content id
+    and source.
+    """
+
+    __slots__ = ("_image", "_load", "_sha256", "source")
+
+    def __init__(
+        self,
+        image: PILImage.Image | None,
+        sha256: str | None,
+        source: str,
+        load: Callable[[], PILImage.Image] | None = None,
+    ) -> None:
+        if (image is None or sha256 is None) and load is None:
+            raise ValueError("an ImageRef needs an image and its id, or a loader")
+        self._image, self._sha256, self._load, self.source = image, sha256, load, source
 
     @classmethod
     def of(cls, image: PILImage.Image, source: str) -> ImageRef:
         rgb = image if image.mode == "RGB" else image.convert("RGB")
-        return cls(image=rgb, sha256=pixel_sha256(rgb), source=source)
+        return cls(rgb, pixel_sha256(rgb), source)
+
+    @classmethod
+    def lazy(cls, load: Callable[[], PILImage.Image], source: str) -> ImageRef:
+        """A ref whose ``load()`` runs on first use (its errors are raised then, by whoever asks first)."""
+        return cls(None, None, source, load)
+
+    def _decoded(self) -> tuple[PILImage.Image, str]:
+        if self._image is None or self._sha256 is None:
+            assert self._load is not None
+            loaded = self._load()
+            rgb = loaded if loaded.mode == "RGB" else loaded.convert("RGB")
+            self._image, self._sha256, self._load = rgb, pixel_sha256(rgb), None
+        return self._image, self._sha256
+
+    @property
+    def image(self) -> PILImage.Image:
+        return self._decoded()[0]
+
+    @property
+    def sha256(self) -> str:
+        return self._decoded()[1]
+
+    @property
+    def decoded(self) -> bool:
+        """Whether the pixels have been read (always, for refs made with :meth:`of`)."""
+        return self._load is None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ImageRef) and (self.sha256, self.source) == (other.sha256, other.source)
+
+    def __hash__(self) -> int:
+        return hash((self.sha256, self.source))
+
+    def __repr__(self) -> str:
+        digest = self._sha256[:12] if self._sha256 else "not decoded"
+        return f"ImageRef(source={self.source!r}, sha256={digest})"
 
     def png_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -81,6 +130,15 @@ def font(size: int) -> FreeTypeFont:
     return loaded
 
 
+def check_image_path(path: str, *, root: str) -> None:
+    """Refuse a path that, as named, is not inside ``root`` (lexically: ``..`` climbing out, or absolute)."""
+    import os
+
+    named, named_root = os.path.abspath(path), os.path.abspath(root)  # normalises ".." without the disk
+    if os.path.commonpath([named, named_root]) != named_root:
+        raise ValueError(f"image path {path!r} points outside the data directory {root!r}")
+
+
 def open_image_file(path: str, *, root: str | None = None) -> PILImage.Image:
     """Open an image from disk safely: named inside ``root`` only, bounded size, fully decoded, RGB.
 
@@ -96,9 +154,7 @@ def open_image_file(path: str, *, root: str | None = None) -> PILImage.Image:
     from PIL import Image
 
     if root is not None:
-        named, named_root = os.path.abspath(path), os.path.abspath(root)  # normalises ".." without the disk
-        if os.path.commonpath([named, named_root]) != named_root:
-            raise ValueError(f"image path {path!r} points outside the data directory {root!r}")
+        check_image_path(path, root=root)
     real = os.path.realpath(path)
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:

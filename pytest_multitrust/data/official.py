@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_multitrust.data.images import ImageRef, open_image_file, rng_for
+from pytest_multitrust.data.images import ImageRef, check_image_path, open_image_file, rng_for
 
 if TYPE_CHECKING:
+    from PIL import Image as PILImage
+
     from pytest_multitrust.spec import DataOptions, Variant
 
 RELEASE_HINT = "get the MultiTrust data release (gated HF dataset thu-ml/MultiTrust) and pass its data/ folder"
@@ -113,16 +115,50 @@ class OfficialData:
         The official ``UnrelatedImageDataset`` reads the same files (natural sort order) but picks with an
         unseeded ``random.sample``; we pick from the run's seed and ``key`` (the sample id), so runs repeat.
         """
+        return self.unrelated_images(kind, seed, key, 1)[0]
+
+    def unrelated_images(self, kind: str, seed: int, key: str, count: int) -> list[ImageRef]:
+        """``count`` *distinct* images of ``kind``, as the official ``random.sample(..., k=count)`` draws them,
+        chosen from the run's seed and ``key`` instead of an unseeded generator."""
         folder = self.path(UNRELATED_DIR)
         names = sorted((p.name for p in folder.iterdir() if p.is_file() and kind in p.name), key=_natural_key)
         if not names:
             raise self.error(f"{UNRELATED_DIR}/ has no image whose name contains {kind!r}")
-        return self.image(f"{UNRELATED_DIR}/{rng_for(seed, 'official-unrelated', kind, key).choice(names)}")
+        if len(names) < count:
+            raise self.error(
+                f"{UNRELATED_DIR}/ has only {len(names)} image(s) whose name contains {kind!r}; {count} needed"
+            )
+        picked = rng_for(seed, "official-unrelated", kind, key).sample(names, count)
+        return [self.image(f"{UNRELATED_DIR}/{name}") for name in picked]
 
-    def image(self, relative: str) -> ImageRef:
+    def _image_path(self, relative: str) -> Path:
         path = self.path(relative)
         try:
-            image = open_image_file(str(path), root=str(self.root))
+            check_image_path(str(path), root=str(self.root))
         except ValueError as exc:
             raise self.error(str(exc)) from None
-        return ImageRef.of(image, source=f"official:{relative}")
+        return path
+
+    def image(self, relative: str) -> ImageRef:
+        """The image at ``relative``: its path is checked now, its pixels are decoded on first use (a broken
+        file is then the same one-line :class:`OfficialDataError`), so ``--limit`` decides what is decoded."""
+        path = self._image_path(relative)  # a name that climbs out fails at once
+
+        def load() -> PILImage.Image:
+            try:
+                return open_image_file(str(path), root=str(self.root))
+            except ValueError as exc:
+                raise self.error(str(exc)) from None
+
+        return ImageRef.lazy(load, source=f"official:{relative}")
+
+    def image_size(self, relative: str) -> tuple[int, int]:
+        """(width, height) from the file's header, without decoding its pixels."""
+        path = self._image_path(relative)
+        from PIL import Image
+
+        try:
+            with Image.open(path) as opened:
+                return opened.size
+        except (OSError, Image.DecompressionBombError) as exc:
+            raise self.error(f"cannot read image {relative!r}: {exc}") from None

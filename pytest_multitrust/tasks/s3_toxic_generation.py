@@ -23,9 +23,10 @@ the unrelated file (prompt-major, colour / nature / noise in turn, as officially
 (the official config says 512 in one version and sets nothing in another).
 
 With ``--data official``: the official prompt file and images; unrelated images come from
-``unrelated_images/`` seeded per sample (officially an unseeded ``random.sample``). The image name uses each
-prompt's own category, where the official loader took ``categories[index // 10]`` (the same when every
-category has exactly 10 prompts). RealToxicityPrompts JSONL files can be turned into such a prompt file with
+``unrelated_images/`` seeded per sample (officially an unseeded ``random.sample``). The image name follows the
+official rule, ``{categories[index // 10]}_{md5(prompt)}.png`` (the prompt's own category when every category
+has exactly 10 prompts); a prompt past ten per category has no image by that rule: a one-line data error, where
+the official loader raised ``IndexError``. RealToxicityPrompts JSONL files can be turned into such a prompt file with
 :mod:`pytest_multitrust.data.rtp`.
 """
 
@@ -80,8 +81,10 @@ def official_image_name(category: str, prefix: str) -> str:
     return f"{category}_{hashlib.md5(prefix.encode()).hexdigest()}.png"
 
 
-#: ``(category, prefix, sample id) -> image`` and ``(kind, sample id) -> image``: where images come from.
-ImageSource = Callable[[str, str, str], ImageRef]
+#: ``(prompt index, category, prefix, sample id) -> image`` and ``(kind, sample id) -> image``.
+ImageSource = Callable[[int, str, str, str], ImageRef]
+#: The official loader names a prompt's image by ``categories[index // 10]``: ten prompts per category.
+PROMPTS_PER_CATEGORY = 10
 UnrelatedSource = Callable[[UnrelatedKind, str], ImageRef]
 
 
@@ -99,7 +102,7 @@ def expand_prompts(
             extra: dict[str, JSONValue] = {"category": category, "prefix": prefix, "prompt_index": prompt_index}
             images: tuple[ImageRef, ...] = ()
             if variant.modality == "image":
-                images = (image_of(category, prefix, sid),)
+                images = (image_of(prompt_index, category, prefix, sid),)
             elif kind is not None:
                 images = (unrelated_of(kind, sid),)
                 extra["unrelated"] = kind
@@ -112,7 +115,7 @@ def build_builtin(variant: Variant, options: DataOptions) -> list[Sample]:
     return expand_prompts(
         variant,
         [(p.category, p.text) for p in TOXIC_PROMPTS],
-        lambda category, prefix, sid: ImageRef.of(render_text(prefix), source=f"builtin:{sid}"),
+        lambda index, category, prefix, sid: ImageRef.of(render_text(prefix), source=f"builtin:{sid}"),
         lambda kind, sid: unrelated_image(kind, options.seed, sid),
     )
 
@@ -121,12 +124,18 @@ def build_official(variant: Variant, options: DataOptions) -> list[Sample]:
     """Samples from the official ``prompts_select.json`` (file order) and ``images/``."""
     data = OfficialData.of(variant, options)
     prompts = read_prompts_select(data, OFFICIAL_PROMPTS)
-    return expand_prompts(
-        variant,
-        prompts,
-        lambda category, prefix, sid: data.image(f"{OFFICIAL_IMAGE_DIR}/{official_image_name(category, prefix)}"),
-        lambda kind, sid: data.unrelated_image(kind, options.seed, sid),
-    )
+    categories = list(dict.fromkeys(category for category, _ in prompts))
+
+    def image_of(index: int, category: str, prefix: str, sid: str) -> ImageRef:
+        if index // PROMPTS_PER_CATEGORY >= len(categories):
+            raise data.error(
+                f"{OFFICIAL_PROMPTS} prompt {index + 1} has no image by the official rule (categories[index // "
+                f"{PROMPTS_PER_CATEGORY}]): the file must hold {PROMPTS_PER_CATEGORY} prompts per category"
+            )
+        name = official_image_name(categories[index // PROMPTS_PER_CATEGORY], prefix)
+        return data.image(f"{OFFICIAL_IMAGE_DIR}/{name}")
+
+    return expand_prompts(variant, prompts, image_of, lambda kind, sid: data.unrelated_image(kind, options.seed, sid))
 
 
 def official_files(variant: Variant) -> tuple[str, ...]:

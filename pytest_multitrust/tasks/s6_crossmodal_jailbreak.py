@@ -143,10 +143,9 @@ def official_samples(variant: Variant, options: DataOptions) -> list[Sample]:
         if variant.modality == "text":
             samples.append(Sample(sample_id(variant, len(samples)), jailbreak, question, extra=extra))
         elif variant.modality == "unrelated":
-            for kind in UNRELATED_KINDS:
-                for _ in range(UNRELATED_PER_KIND):
+            for kind in UNRELATED_KINDS:  # three distinct images per kind, as the official random.sample(k=3)
+                for image in data.unrelated_images(kind, options.seed, f"{variant.id}:{number}", UNRELATED_PER_KIND):
                     sid = sample_id(variant, len(samples))
-                    image = data.unrelated_image(kind, options.seed, sid)
                     samples.append(Sample(sid, jailbreak, question, (image,), extra={**extra, "image": kind}))
         else:
             for image in folder_images:

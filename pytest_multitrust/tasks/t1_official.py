@@ -101,7 +101,7 @@ def read_official(variant: Variant, options: DataOptions, template: str) -> list
         if variant.id == GROUNDING:
             target = _box_truth(data, truth, context)
             image = data.image(relative)
-            extra["img_size"] = list(image.image.size)
+            extra["img_size"] = list(data.image_size(relative))  # from the header: pixels wait for --limit
         else:
             if not (data.root / relative).is_file():
                 continue  # upstream warns and drops the row

@@ -60,8 +60,10 @@ def test_images_are_opened_safely(tmp_path: Path) -> None:
     data = _data(tmp_path)
     ref = data.image("ok.png")
     assert ref.image.size == (4, 3) and ref.source == "official:ok.png"
+    broken = data.image("broken.png")  # the path is fine: the pixels are read on first use
+    assert not broken.decoded
     with pytest.raises(OfficialDataError) as info:
-        data.image("broken.png")
+        _ = broken.sha256
     _one_line(info, "cannot read image")
     with pytest.raises(OfficialDataError) as info:
         data.image("../outside.png")
@@ -143,3 +145,27 @@ def test_every_loader_first_needs_a_file_its_task_declares(tmp_path: Path) -> No
             with pytest.raises(OfficialDataError) as info:
                 spec.official(variant, DataOptions(source="official", data_dir=tmp_path))
             assert any(path in str(info.value) for path in declared), (spec.id, variant.id, str(info.value))
+
+
+def test_limit_applies_before_official_images_are_decoded(tmp_path: Path) -> None:
+    import json
+
+    from pytest_multitrust.runner import build_samples
+    from pytest_multitrust.spec import registered_tasks
+
+    t2 = registered_tasks()["t2"]
+    rows = [{"image": f"{i}.png", "query": f"Statement {i}.", "truth": "Yes"} for i in range(5)]
+    (tmp_path / "truthfulness/query_advanced").mkdir(parents=True)
+    (tmp_path / "truthfulness/query_advanced/query_d_math.json").write_text(json.dumps(rows))
+    images = tmp_path / "truthfulness/advanced_images/math"
+    images.mkdir(parents=True)
+    for i in range(5):
+        Image.new("RGB", (4, 4), (i, 0, 0)).save(images / f"{i}.png")
+    (images / "4.png").write_bytes(b"not an image")  # past the limit: never decoded
+    options = DataOptions(source="official", data_dir=tmp_path)
+    variant = t2.variant("advanced-math")
+    kept = build_samples(t2, variant, options, limit=2)
+    assert [s.images[0].image.getpixel((0, 0)) for s in kept] == [(0, 0, 0), (1, 0, 0)]
+    with pytest.raises(OfficialDataError) as info:  # without the limit the broken file is read, and named
+        build_samples(t2, variant, options, limit=None)
+    assert str(info.value).startswith("t2/advanced-math: cannot read image") and "4.png" in str(info.value)

@@ -83,9 +83,14 @@ def built_samples(spec: TaskSpec, seed: int = 0) -> dict[str, list[Sample]]:
 
 
 def official_samples(spec: TaskSpec, root: Path, variant_id: str, seed: int = 0) -> list[Sample]:
-    """A variant's samples read by the task's official loader from ``root`` (a tree in the official layout)."""
+    """A variant's samples read by the task's official loader from ``root`` (a tree in the official layout),
+    every image decoded."""
     assert spec.official is not None, f"{spec.id} has no official loader"
-    return spec.official(spec.variant(variant_id), DataOptions(seed=seed, source="official", data_dir=root))
+    samples = spec.official(spec.variant(variant_id), DataOptions(seed=seed, source="official", data_dir=root))
+    for sample in samples:  # official images decode on first use: read them all, as a run without --limit does
+        for image in sample.images:
+            _ = image.sha256
+    return samples
 
 
 def scripted_scores(

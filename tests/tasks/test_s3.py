@@ -159,20 +159,26 @@ def test_each_file_counts_three_times_in_the_nine_value_mean() -> None:
 
 # --- the official layout -------------------------------------------------------------------------------------
 
-OFFICIAL = {"insult": ["You are such a", "Nobody asked you, you"], "threat": ["I am going to"]}
+#: Ten prompts per category, as the official release (and its image naming rule) has them.
+OFFICIAL = {
+    "insult": ["You are such a", "Nobody asked you, you", *(f"insult opening {i}" for i in range(8))],
+    "threat": ["I am going to", *(f"threat opening {i}" for i in range(9))],
+}
 
 
 def write_official(root: Path, prompts: object = OFFICIAL) -> None:
-    """``prompts_select.json``, one image per prompt named as officially, and two unrelated images per kind."""
+    """``prompts_select.json``, one image per prompt named by the official rule (``categories[index // 10]``),
+    and two unrelated images per kind."""
     (root / OFFICIAL_PROMPTS).parent.mkdir(parents=True)
     (root / OFFICIAL_PROMPTS).write_text(json.dumps(prompts), encoding="utf-8")
     (root / OFFICIAL_IMAGE_DIR).mkdir(parents=True)
     if isinstance(prompts, dict):
-        for category, items in prompts.items():
-            for item in items:
-                Image.new("RGB", (8, 8), (len(item), 0, 0)).save(
-                    root / OFFICIAL_IMAGE_DIR / official_image_name(category, item)
-                )
+        categories = list(prompts)
+        items = [item for category in categories for item in prompts[category]]
+        for index, item in enumerate(items[: 10 * len(categories)]):
+            Image.new("RGB", (8, 8), (len(item), 0, 0)).save(
+                root / OFFICIAL_IMAGE_DIR / official_image_name(categories[index // 10], item)
+            )
     (root / "unrelated_images").mkdir()
     for kind in ("color", "nature", "noise"):
         for n in (1, 2):
@@ -190,19 +196,31 @@ def test_official_image_name_is_category_and_md5_of_the_prompt() -> None:
 def test_official_loader_reads_prompts_images_and_unrelated_images(tmp_path: Path) -> None:
     write_official(tmp_path)
     text = _official(tmp_path, "toxicity-prompt-text")
-    assert [s.prompt for s in text] == [
-        PROMPT + p for p in ("You are such a", "Nobody asked you, you", "I am going to")
-    ]
-    assert [s.extra["category"] for s in text] == ["insult", "insult", "threat"] and not text[0].images
+    assert [s.prompt for s in text[:2]] == [PROMPT + p for p in ("You are such a", "Nobody asked you, you")]
+    assert text[10].prompt == PROMPT + "I am going to" and len(text) == 20
+    assert [s.extra["category"] for s in text[9:11]] == ["insult", "threat"] and not text[0].images
     image = _official(tmp_path, "toxicity-prompt-image")
     assert (
-        image[2].images[0].source == f"official:{OFFICIAL_IMAGE_DIR}/{official_image_name('threat', 'I am going to')}"
+        image[10].images[0].source == f"official:{OFFICIAL_IMAGE_DIR}/{official_image_name('threat', 'I am going to')}"
     )
     unrelated = _official(tmp_path, "toxicity-prompt-unrelated", seed=4)
-    assert len(unrelated) == 9 and [s.extra["unrelated"] for s in unrelated[:3]] == ["color", "nature", "noise"]
+    assert len(unrelated) == 60 and [s.extra["unrelated"] for s in unrelated[:3]] == ["color", "nature", "noise"]
     assert [s.images[0].source.split("/")[-1].split("_")[0] for s in unrelated[:3]] == ["color", "nature", "noise"]
     again = _official(tmp_path, "toxicity-prompt-unrelated", seed=4)
     assert [s.images[0].sha256 for s in again] == [s.images[0].sha256 for s in unrelated]
+
+
+def test_image_names_follow_the_official_index_rule_not_the_prompts_category(tmp_path: Path) -> None:
+    # The official loader names an image by categories[index // 10]: with 11 insults, the 11th insult's image
+    # carries the second category's name, and a prompt past 10 x the categories has none (officially IndexError).
+    prompts = {"insult": [f"insult {i}" for i in range(11)], "threat": [f"threat {i}" for i in range(9)]}
+    write_official(tmp_path, prompts)
+    image = _official(tmp_path, "toxicity-prompt-image")
+    assert image[10].extra["category"] == "insult"
+    assert image[10].images[0].source.endswith(official_image_name("threat", "insult 10"))
+    write_official(tmp_path / "more", prompts | {"threat": [f"threat {i}" for i in range(10)]})
+    with pytest.raises(OfficialDataError, match=r"prompt 21 has no image by the official rule"):
+        _official(tmp_path / "more", "toxicity-prompt-image")
 
 
 def test_official_loader_errors_are_one_line(tmp_path: Path) -> None:

@@ -171,6 +171,8 @@ def test_official_loader_runs_every_sample_row_major(tmp_path: Path) -> None:
     assert [s.extra["image"] for s in unrelated[:9]] == ["color"] * 3 + ["nature"] * 3 + ["noise"] * 3
     assert all(s.images[0].source.split("/")[-1].startswith(s.extra["image"]) for s in unrelated)
     assert [s.target for s in unrelated[9:18]] == ["Question 1"] * 9
+    for start in range(0, len(unrelated), 3):  # three distinct images per kind and row, as random.sample(k=3)
+        assert len({s.images[0].source for s in unrelated[start : start + 3]}) == 3
     again = _official(tmp_path, "crossmodal-jailbreak-unrelated", seed=5)
     assert [s.images[0].sha256 for s in again] == [s.images[0].sha256 for s in unrelated]
     other = _official(tmp_path, "crossmodal-jailbreak-unrelated", seed=6)
