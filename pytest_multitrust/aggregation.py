@@ -18,7 +18,7 @@ Our additions, not in the official scripts: an *aspect* score (mean of its two s
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -70,6 +70,18 @@ def best_trivial(scores: Mapping[str, float], order: Sequence[str]) -> tuple[str
     return next((name, score) for name, score in finite if score == top)
 
 
+def trivial_scores(names: Sequence[str], score_of: Callable[[str], float]) -> dict[str, float]:
+    """``score_of(name)`` for each trivial baseline; one whose formula cannot run (e.g. its metrics are missing)
+    has no number, so it cannot be the best. Used for a variant's score and for a task's."""
+    scores: dict[str, float] = {}
+    for name in names:
+        try:
+            scores[name] = float(score_of(name))
+        except Exception:  # no number for this baseline
+            continue
+    return scores
+
+
 def clears(score: float, trivial: float) -> bool:
     """A score clears a trivial baseline when it is strictly above it: tying with "Yes" to everything is chance."""
     return score > trivial
@@ -78,9 +90,8 @@ def clears(score: float, trivial: float) -> bool:
 def _variant_entry(record: Mapping[str, Any] | None, reason: str) -> dict[str, Any]:
     if record is None:
         return {"status": "missing", "reason": reason}
-    entry = {k: record.get(k) for k in ("status", "reason", "metrics", "score", "threshold", "samples", "errors")}
-    entry["status"] = record.get("status", "scored")
-    return entry
+    entry = {k: record.get(k) for k in ("reason", "metrics", "score", "threshold", "samples", "errors")}
+    return {"status": record.get("status", "scored"), **entry}
 
 
 def _safe_task_score(spec: TaskSpec, metrics: Mapping[str, Mapping[str, float]]) -> float | str:
@@ -92,14 +103,9 @@ def _safe_task_score(spec: TaskSpec, metrics: Mapping[str, Mapping[str, float]])
 
 def _trivial(spec: TaskSpec, got: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """Task scores of the trivial baselines from every variant's baseline metrics."""
-    scores: dict[str, float] = {}
-    for name in spec.baselines.names:
-        per_variant = {vid: record.get("baselines", {}).get(name) for vid, record in got.items()}
-        if all(m is not None for m in per_variant.values()):
-            value = _safe_task_score(spec, per_variant)
-            if isinstance(value, float):
-                scores[name] = value
-    best = best_trivial(scores, spec.baselines.names)
+    names = spec.baselines.names
+    scores = trivial_scores(names, lambda name: spec.task_score({v: r["baselines"][name] for v, r in got.items()}))
+    best = best_trivial(scores, names)
     return {
         "scores": scores,
         "best": best[0] if best else None,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from pytest_multitrust.aggregation import best_trivial, clears, format_score
+from pytest_multitrust.aggregation import best_trivial, clears, format_score, trivial_scores
 from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.models.cache import CachingModel, utf8_text
 from pytest_multitrust.models.replay import ReplayFileError
@@ -173,11 +173,6 @@ def variant_trivial(spec: TaskSpec, run: VariantRun) -> tuple[str, float] | None
     """The best trivial baseline the variant's score does not clear, if the task must clear them; else None."""
     if not spec.baselines.must_clear:
         return None
-    scores = {}
-    for name, metrics in run.baselines.items():
-        try:
-            scores[name] = float(spec.variant_score(metrics))
-        except Exception:  # no number for this baseline
-            continue
-    best = best_trivial(scores, spec.baselines.names)
+    names = spec.baselines.names
+    best = best_trivial(trivial_scores(names, lambda name: spec.variant_score(run.baselines[name])), names)
     return best if best is not None and not clears(run.score, best[1]) else None

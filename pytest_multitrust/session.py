@@ -12,7 +12,6 @@ import importlib
 import json
 import sys
 import time
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -102,7 +101,10 @@ class ScoreBook:
         know at start whether this session runs any MultiTrust test at all (it may be a unit-test run).
         """
         samples = self.settings.report_dir / "samples"
-        produced = {samples / task / f"{variant}.jsonl" for task, variant in self.records}
+        # Only variants that were run wrote evidence ("samples" in their record); a skip or crash wrote none.
+        produced = {
+            samples / task / f"{variant}.jsonl" for (task, variant), r in self.records.items() if "samples" in r
+        }
         for path in samples.glob("*/*.jsonl"):
             if path not in produced:
                 path.unlink(missing_ok=True)
@@ -122,8 +124,12 @@ class ScoreBook:
         status = "missing" if report.skipped else "errored"
         self.records[(task, variant)] = {"task": task, "variant": variant, "status": status, "reason": reason}
 
-    def specs(self) -> dict[str, TaskSpec]:
-        """The spec of every task: learned from its records where they name one, else the registered one."""
+    def resolve_specs(self) -> dict[str, TaskSpec]:
+        """The spec of every task: learned from its records where they name one, else the registered one.
+
+        A record whose spec cannot be imported here is marked errored: its task is never aggregated with a
+        formula guessed from its id.
+        """
         from pytest_multitrust.spec import registered_tasks
 
         specs: dict[str, TaskSpec] = dict(registered_tasks())
@@ -152,7 +158,7 @@ class ScoreBook:
             "judge_info": next((r["judge_model"] for r in records if r.get("judge_model")), None),
             "packages": package_versions(),
         }
-        self.board = scoreboard(records, self.specs(), self.settings.thresholds, manifest, scope)
+        self.board = scoreboard(records, self.resolve_specs(), self.settings.thresholds, manifest, scope)
         report_dir = self.settings.report_dir
         write_atomic(report_dir / "scores.json", (json.dumps(json.loads(dumps(self.board)), indent=2) + "\n").encode())
         run = {
@@ -191,7 +197,7 @@ class ScoreBook:
 
 def _last_line(report: pytest.TestReport) -> str:
     """The gist of a skip or crash: the skip reason, or the last line of the error."""
-    longrepr: Mapping[str, Any] | Any = report.longrepr
+    longrepr = report.longrepr
     if isinstance(longrepr, tuple) and len(longrepr) == 3:  # a skip: (path, line, reason)
         return str(longrepr[2]).removeprefix("Skipped: ")
     lines = [line for line in report.longreprtext.splitlines() if line.strip()]

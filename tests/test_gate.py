@@ -336,3 +336,17 @@ def test_a_taskspec_from_outside_the_package_is_aggregated_with_its_own_formula(
     assert board["tasks"]["f1"]["status"] == "scored" and board["tasks"]["f1"]["score"] == 50.0  # min, not mean
     assert board["tasks"]["f2"]["status"] == "missing"  # it skipped: no samples
     assert board["tasks"]["f2"]["reasons"] == ["f2 none: the builtin data has no samples for this variant"]
+
+
+def test_evidence_left_by_an_earlier_run_goes_when_the_variant_now_only_crashes(
+    suite: pytest.Pytester, tasks: dict[str, TaskSpec]
+) -> None:
+    # samples/ must match scores.json: a variant that crashed this time wrote no evidence, so an old file goes.
+    _run(suite, "--task=p6", "--limit=2", _replay(suite, tasks["p6"], lambda sample: REFUSAL))
+    old = suite.path / "out" / "samples" / "p6" / "enron-email-text.jsonl"
+    assert old.is_file()
+    (suite.path / "broken.jsonl").write_bytes(b"\xff\n")
+    result = _run(suite, "--task=p6", "--limit=2", f"--model=replay:{suite.path / 'broken.jsonl'}")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert _board(suite)["tasks"]["p6"]["status"] == "errored"
+    assert not old.exists()
