@@ -10,10 +10,15 @@ import pytest
 
 from pytest_multitrust.aggregation import best_trivial, clears, format_score, trivial_scores
 from pytest_multitrust.data.official import OfficialDataError
+from pytest_multitrust.data.sample_cache import SampleCache
 from pytest_multitrust.models.cache import CachingModel, utf8_text
+from pytest_multitrust.models.lazy import model_loaded
+from pytest_multitrust.models.protocol import ModelLoadError
 from pytest_multitrust.models.replay import ReplayFileError
 from pytest_multitrust.runner import DataUnavailable, SampleRecord, VariantRun, run_variant
 from pytest_multitrust.session import PROPERTY_KEY
+from pytest_multitrust.spec import PrepareContext, PrepareUnavailable
+from pytest_multitrust.timing import CLOCK, since
 
 if TYPE_CHECKING:
     from pytest_multitrust.models.protocol import Model
@@ -80,6 +85,10 @@ class MultiTrust:
         self._record(spec, variant, "errored", message, threshold=threshold)
         raise pytest.fail.Exception(message, pytrace=False) from None
 
+    def _prepare_context(self, model: Model) -> PrepareContext | None:
+        """What a task's ``prepare`` step gets (the model under test's encoder, or the surrogates)."""
+        return None
+
     def evaluate(self, spec: TaskSpec, variant: Variant) -> VariantRun:
         """Run ``variant`` of ``spec`` and check its score against the threshold and the trivial baselines.
 
@@ -90,27 +99,42 @@ class MultiTrust:
                 message lists the worst samples).
         """
         threshold = self.settings.thresholds.for_task(spec.id)
+        clock_before = CLOCK.snapshot()
         try:
             model = self._model()
         except ReplayFileError as exc:  # one line naming the file and line, not the loader's traceback
             self._fail_errored(spec, variant, str(exc), threshold)
         cache = model if isinstance(model, CachingModel) else None
         before = cache.stats.as_dict() if cache else {"hits": 0, "misses": 0}
+        samples_cache = SampleCache(self.settings.cache_dir) if self.settings.cache_dir is not None else None
         try:
             judge = self._judge() if spec.llm_judges.get(variant.id) else None
             run = run_variant(
-                spec, variant, model, self.settings.data, self.settings.limit, judge, self.settings.refusal_list
+                spec,
+                variant,
+                model,
+                self.settings.data,
+                self.settings.limit,
+                judge,
+                self.settings.refusal_list,
+                samples_cache,
+                self._prepare_context(model),
             )
         except DataUnavailable as exc:
             self._record(spec, variant, "missing", str(exc), threshold=threshold)
             pytest.skip(str(exc))
-        except (OfficialDataError, ReplayFileError) as exc:
+        except (OfficialDataError, ReplayFileError, ModelLoadError, PrepareUnavailable) as exc:
             self._fail_errored(spec, variant, str(exc), threshold)
         after = cache.stats.as_dict() if cache else {"hits": 0, "misses": 0}
 
         from pytest_multitrust.report.evidence import json_safe, write_variant_evidence
 
-        evidence = write_variant_evidence(self.settings.report_dir, run)
+        with CLOCK.phase("reporting"):
+            evidence = write_variant_evidence(self.settings.report_dir, run)
+            if self._allure:
+                from pytest_multitrust.report.allure_evidence import attach_variant
+
+                attach_variant(run, threshold, self.settings.allure_samples)
         over_budget = run.error_rate > self.settings.max_error_rate
         reason = None
         if over_budget:
@@ -134,14 +158,12 @@ class MultiTrust:
             judges=run.judges,
             baselines=run.baselines,
             cache={k: after[k] - before[k] for k in after},
+            sample_cache={"hits": samples_cache.hits, "misses": samples_cache.misses} if samples_cache else None,
             model=model.describe(),
             judge_model=judge.describe() if judge is not None else None,
+            model_loaded=model_loaded(model),
+            phases=since(clock_before),
         )
-        if self._allure:
-            from pytest_multitrust.report.allure_evidence import attach_variant
-
-            attach_variant(run, threshold, self.settings.allure_samples)
-
         if over_budget:
             # An error, not a failure: the score of a variant this broken means nothing and is not recorded.
             self.pending_error = BackendErrors(f"{spec.id} {variant.id}: {reason}. Evidence: {evidence}")

@@ -96,45 +96,47 @@ def multitrust_settings(pytestconfig: pytest.Config) -> Settings:
     return pytestconfig.stash[settings_key]
 
 
-def _load_or_fail(option: str, load: Callable[[], Model]) -> Model:
-    """Load a model; a load error the user can fix fails each test with its one line, not a traceback."""
+def _open_or_fail(option: str, open_: Callable[[], Model]) -> Model:
+    """Open a model; a load error the user can fix fails each test with its one line, not a traceback."""
     from pytest_multitrust.models.protocol import ModelLoadError
 
     try:
-        return load()
+        return open_()
     except ModelLoadError as exc:
-        pytest.fail(f"{option}: {exc}", pytrace=False)
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")
 def multitrust_model(multitrust_settings: Settings) -> Iterator[Model]:
-    """The model under evaluation, loaded once per process and wrapped in the response cache."""
-    from pytest_multitrust.models.cache import CachingModel, close_model
-    from pytest_multitrust.models.registry import LoadOptions, load_model
+    """The model under evaluation, once per process, behind the response cache.
+
+    A local model (``tiny``, ``hf``, ``vllm``) loads on the first answer missing from the cache: a rerun whose
+    answers are all cached imports neither torch nor transformers.
+    """
+    from pytest_multitrust.models.cache import close_model
+    from pytest_multitrust.models.lazy import open_model
+    from pytest_multitrust.models.registry import LoadOptions
 
     settings = multitrust_settings
-    model = _load_or_fail(
-        "--model", lambda: load_model(settings.model, LoadOptions(settings.data.seed, settings.model_args))
-    )
-    if settings.cache_dir is not None and model.cacheable:
-        model = CachingModel(model, settings.cache_dir)
+    options = LoadOptions(settings.data.seed, settings.model_args)
+    model = _open_or_fail("--model", lambda: open_model("--model", settings.model, options, settings.cache_dir))
     yield model
     close_model(model)
 
 
 @pytest.fixture(scope="session")
 def multitrust_judge(multitrust_settings: Settings) -> Iterator[Model | None]:
-    """The LLM judge (``--judge``), loaded once per process and cached like the model; None without one."""
-    from pytest_multitrust.models.cache import CachingModel, close_model
-    from pytest_multitrust.models.registry import LoadOptions, load_model
+    """The LLM judge (``--judge``), once per process, cached and opened lazily like the model; None without one."""
+    from pytest_multitrust.models.cache import close_model
+    from pytest_multitrust.models.lazy import open_model
+    from pytest_multitrust.models.registry import LoadOptions
 
     settings, spec = multitrust_settings, multitrust_settings.judge
     if spec is None:
         yield None
         return
-    judge = _load_or_fail("--judge", lambda: load_model(spec, LoadOptions(settings.data.seed, settings.judge_args)))
-    if settings.cache_dir is not None and judge.cacheable:
-        judge = CachingModel(judge, settings.cache_dir)
+    options = LoadOptions(settings.data.seed, settings.judge_args)
+    judge = _open_or_fail("--judge", lambda: open_model("--judge", spec, options, settings.cache_dir))
     yield judge
     close_model(judge)
 

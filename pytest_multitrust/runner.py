@@ -10,10 +10,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from pytest_multitrust.data.sample_cache import SampleCache, sample_key
 from pytest_multitrust.judges.base import JudgeParseError, LLMJudge
 from pytest_multitrust.models.protocol import Model, Request, Response
 from pytest_multitrust.scoring.refusal import RefusalList, refusal_list
-from pytest_multitrust.spec import TRIVIAL_ANSWERS, DataOptions, Metrics, Sample, TaskSpec, Variant, Verdict
+from pytest_multitrust.spec import (
+    TRIVIAL_ANSWERS,
+    DataOptions,
+    Metrics,
+    PrepareContext,
+    PrepareUnavailable,
+    Sample,
+    TaskSpec,
+    Variant,
+    Verdict,
+)
+from pytest_multitrust.timing import CLOCK
 
 
 class DataUnavailable(Exception):
@@ -126,8 +138,16 @@ class VariantRun:
         return sorted(bad, key=lambda r: (-badness(r), r.sample.id))[:count]
 
 
-def build_samples(spec: TaskSpec, variant: Variant, data: DataOptions, limit: int | None) -> list[Sample]:
-    """The variant's samples from the chosen source, the first ``limit`` of them."""
+def build_samples(
+    spec: TaskSpec, variant: Variant, data: DataOptions, limit: int | None, cache: SampleCache | None = None
+) -> list[Sample]:
+    """The variant's samples from the chosen source, the first ``limit`` of them (from ``cache`` when it has
+    them; else built, and stored there)."""
+    key = sample_key(spec, variant, data) if cache is not None else ""
+    if cache is not None:
+        found = cache.load(key, limit)
+        if found is not None:
+            return found
     if data.source == "official":
         if spec.official is None:
             raise DataUnavailable(
@@ -142,6 +162,8 @@ def build_samples(spec: TaskSpec, variant: Variant, data: DataOptions, limit: in
     for sample in kept:  # decode the kept images now (official ones are lazy): a broken file fails here
         for image in sample.images:
             _ = image.sha256
+    if cache is not None:
+        cache.store(key, len(samples), kept)
     return kept
 
 
@@ -227,23 +249,39 @@ def run_variant(
     limit: int | None,
     judge_model: Model | None = None,
     refusals: RefusalList = "paper",
+    sample_cache: SampleCache | None = None,
+    prepare: PrepareContext | None = None,
 ) -> VariantRun:
     """Samples -> one batch to the model -> verdicts (rule, or the LLM judge when given) -> variant metrics.
 
     ``refusals`` is the refusal keyword list every refusal-template check uses while this variant is scored.
+    ``sample_cache`` reuses built samples; ``prepare`` is what the task's ``prepare`` step (if any) may use.
+    Each step's time goes to its phase of :data:`timing.CLOCK`.
+
+    Raises:
+        PrepareUnavailable: the task has a ``prepare`` step and it cannot run here (or no context was given).
     """
-    samples = build_samples(spec, variant, data, limit)
+    with CLOCK.phase("samples"):
+        samples = build_samples(spec, variant, data, limit, sample_cache)
+        if spec.prepare is not None:
+            if prepare is None:
+                raise PrepareUnavailable(f"{spec.id} {variant.id}: this task needs a prepare context to run")
+            samples = spec.prepare(variant, samples, prepare)
     requests = [Request(s.id, s.prompt, s.images, s.system, spec.generation) for s in samples]
-    responses = model.generate(requests)
+    with CLOCK.phase("generate"):
+        responses = model.generate(requests)
     if len(responses) != len(requests):
         raise RuntimeError(f"{model.spec} returned {len(responses)} responses for {len(requests)} requests")
     with refusal_list(refusals):
-        records = score_responses(spec, samples, responses)
+        with CLOCK.phase("scoring"):
+            records = score_responses(spec, samples, responses)
         judge = spec.llm_judges.get(variant.id)
         if judge is not None and judge_model is not None:
-            records = judge_responses(judge, judge_model, records)
-        scored = [r for r in records if r.verdict is not None]
-        metrics = spec.variant_metrics([r.sample for r in scored], [r.verdict for r in scored if r.verdict])
-        baselines = trivial_baselines(spec, [r.sample for r in scored])
+            with CLOCK.phase("judge"):
+                records = judge_responses(judge, judge_model, records)
+        with CLOCK.phase("scoring"):
+            scored = [r for r in records if r.verdict is not None]
+            metrics = spec.variant_metrics([r.sample for r in scored], [r.verdict for r in scored if r.verdict])
+            baselines = trivial_baselines(spec, [r.sample for r in scored])
     score = spec.variant_score(metrics) if scored else math.nan
     return VariantRun(spec, variant, tuple(records), metrics, score, baselines)

@@ -18,6 +18,7 @@ import pytest
 
 from pytest_multitrust.aggregation import Scope
 from pytest_multitrust.models.cache import write_atomic
+from pytest_multitrust.timing import PHASES, summary, time_line
 
 if TYPE_CHECKING:
     from pytest_multitrust.settings import Settings
@@ -92,6 +93,7 @@ class ScoreBook:
         self.settings = settings
         self.records: dict[tuple[str, str], dict[str, Any]] = {}
         self.board: dict[str, Any] | None = None
+        self.time_account: dict[str, float | None] | None = None
         self.started = time.time()
 
     def prune_stale_samples(self) -> None:
@@ -152,6 +154,7 @@ class ScoreBook:
         from pytest_multitrust.aggregation import scoreboard
         from pytest_multitrust.report.evidence import dumps
 
+        finishing = time.perf_counter()
         records = [self.records[key] for key in sorted(self.records)]
         manifest = self.settings.manifest() | {
             "model_info": next((r["model"] for r in records if r.get("model")), None),
@@ -161,24 +164,42 @@ class ScoreBook:
         self.board = scoreboard(records, self.resolve_specs(), self.settings.thresholds, manifest, scope)
         report_dir = self.settings.report_dir
         write_atomic(report_dir / "scores.json", (json.dumps(json.loads(dumps(self.board)), indent=2) + "\n").encode())
+        self.prune_stale_samples()
+        workers = getattr(session.config.option, "numprocesses", None) or 0
+        phases = self.phase_totals()
+        phases["reporting"] = phases.get("reporting", 0.0) + time.perf_counter() - finishing
+        self.time_account = summary(phases, time.time() - self.started, max(workers, 1))
         run = {
             "duration_s": round(time.time() - self.started, 3),
             "cache": self.cache_totals(),
-            "workers": getattr(session.config.option, "numprocesses", None) or 0,
+            "sample_cache": self.cache_totals("sample_cache"),
+            "model_loaded": any(r.get("model_loaded") for r in records),
+            "phases_s": self.time_account,
+            "workers": workers,
         }
         write_atomic(report_dir / "run.json", (dumps(run) + "\n").encode())
-        self.prune_stale_samples()
         if not self.board["gate"]["passed"] and session.exitstatus in (
             pytest.ExitCode.OK,
             pytest.ExitCode.NO_TESTS_COLLECTED,
         ):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
-    def cache_totals(self) -> dict[str, int]:
+    def cache_totals(self, field: str = "cache") -> dict[str, int]:
+        """Hits and misses of the response cache (or, with ``field="sample_cache"``, of the sample cache)."""
         totals = {"hits": 0, "misses": 0}
         for record in self.records.values():
+            counts = record.get(field) or {}
             for key in totals:
-                totals[key] += int(record.get("cache", {}).get(key, 0))
+                totals[key] += int(counts.get(key, 0))
+        return totals
+
+    def phase_totals(self) -> dict[str, float]:
+        """Seconds per phase over every variant of every process (see :mod:`pytest_multitrust.timing`)."""
+        totals: dict[str, float] = dict.fromkeys(PHASES, 0.0)
+        for record in self.records.values():
+            for name, seconds in (record.get("phases") or {}).items():
+                if name in totals:
+                    totals[name] += float(seconds)
         return totals
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -191,7 +212,13 @@ class ScoreBook:
             terminalreporter.write_line(line)
         cache = self.cache_totals()
         where = "off" if self.settings.cache_dir is None else str(self.settings.cache_dir)
-        terminalreporter.write_line(f"response cache ({where}): {cache['hits']} hits, {cache['misses']} misses")
+        samples = self.cache_totals("sample_cache")
+        terminalreporter.write_line(
+            f"response cache ({where}): {cache['hits']} hits, {cache['misses']} misses; "
+            f"sample cache: {samples['hits']} hits, {samples['misses']} misses"
+        )
+        if self.time_account is not None:
+            terminalreporter.write_line(time_line(self.time_account))
         terminalreporter.write_line(f"report: {self.settings.report_dir / 'scores.json'}")
 
 

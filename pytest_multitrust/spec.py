@@ -11,7 +11,7 @@ import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pytest_multitrust.models.protocol import GenerationParams
 
@@ -171,12 +171,42 @@ class TrivialBaselines:
 #: must exist. Checked at configure time, so a task that cannot run is one usage error before anything loads.
 OfficialFile = str | tuple[str, ...]
 
+
+class PrepareContext(Protocol):
+    """What a task's ``prepare`` step may use besides its built samples (the runner provides it).
+
+    Attributes:
+        seed: the run's seed.
+        cache_dir: the run's cache folder (None: caching is off), for the step's own on-disk cache.
+        attack_args: ``--attack-arg KEY=VALUE`` pairs, as strings (the step validates the keys it knows).
+    """
+
+    seed: int
+    cache_dir: Path | None
+    attack_args: Mapping[str, str]
+
+    def encoder_key(self) -> str:
+        """Identify the vision encoder(s) ``encoders()`` would load, cheaply, without loading them."""
+        ...
+
+    def encoders(self) -> Sequence[Any]:
+        """The vision encoder(s) to compute on: the model under test where its backend exposes one, else the
+        ``--surrogate`` models. Loads on first call; raises :class:`PrepareUnavailable` with one line saying what
+        to pass when there is none."""
+        ...
+
+
+class PrepareUnavailable(Exception):
+    """A task's ``prepare`` step cannot run in this configuration (one line: what is missing, what to pass)."""
+
+
 Metrics = dict[str, float]
 BuildSamples = Callable[[Variant, DataOptions], list[Sample]]
 ScoreSample = Callable[[Sample, str], Verdict]
 VariantMetrics = Callable[[Sequence[Sample], Sequence[Verdict]], Metrics]
 VariantScore = Callable[[Mapping[str, float]], float]
 TaskScore = Callable[[Mapping[str, Mapping[str, float]]], float]
+PrepareSamples = Callable[[Variant, list[Sample], PrepareContext], list[Sample]]
 
 
 @dataclass(frozen=True)
@@ -203,6 +233,10 @@ class TaskSpec:
         llm_judges: variant id -> the official LLM-judge step, used instead of the rule scorer when the run
             has ``--judge``; variants without an entry are always scored by the rule.
         notes: deviations from the official task, shown in the README and the report.
+        prepare: an optional step after the samples are built (and ``--limit`` applied) that may depend on the
+            model under test, e.g. computing adversarial images against its vision encoder; it gets a
+            :class:`PrepareContext`. Built samples are cached on disk, prepared ones are not (a step that is
+            expensive keeps its own cache under ``context.cache_dir``).
     """
 
     id: str
@@ -222,6 +256,7 @@ class TaskSpec:
     judge: str = "rule"
     llm_judges: Mapping[str, LLMJudge] = field(default_factory=dict)
     notes: str = ""
+    prepare: PrepareSamples | None = None
 
     def __post_init__(self) -> None:
         sub = SUB_ASPECT_OF_TASK.get(self.id)

@@ -12,6 +12,7 @@ import io
 import random
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,7 +41,7 @@ class ImageRef:
     and source.
     """
 
-    __slots__ = ("_image", "_load", "_sha256", "source")
+    __slots__ = ("_image", "_load", "_png", "_sha256", "source")
 
     def __init__(
         self,
@@ -52,6 +53,7 @@ class ImageRef:
         if (image is None or sha256 is None) and load is None:
             raise ValueError("an ImageRef needs an image and its id, or a loader")
         self._image, self._sha256, self._load, self.source = image, sha256, load, source
+        self._png: Path | None = None
 
     @classmethod
     def of(cls, image: PILImage.Image, source: str) -> ImageRef:
@@ -62,6 +64,14 @@ class ImageRef:
     def lazy(cls, load: Callable[[], PILImage.Image], source: str) -> ImageRef:
         """A ref whose ``load()`` runs on first use (its errors are raised then, by whoever asks first)."""
         return cls(None, None, source, load)
+
+    @classmethod
+    def stored(cls, png: Path, sha256: str, source: str) -> ImageRef:
+        """A ref to a PNG this project wrote (the sample cache), whose pixel id is already known: its id costs
+        nothing, its pixels are decoded on first use, and :meth:`png_bytes` is the file itself."""
+        ref = cls(None, sha256, source, lambda: _open_png(png))
+        ref._png = png
+        return ref
 
     def _decoded(self) -> tuple[PILImage.Image, str]:
         if self._image is None or self._sha256 is None:
@@ -77,7 +87,7 @@ class ImageRef:
 
     @property
     def sha256(self) -> str:
-        return self._decoded()[1]
+        return self._sha256 if self._sha256 is not None else self._decoded()[1]
 
     @property
     def decoded(self) -> bool:
@@ -95,14 +105,31 @@ class ImageRef:
         return f"ImageRef(source={self.source!r}, sha256={digest})"
 
     def png_bytes(self) -> bytes:
+        if self._png is not None:
+            try:
+                return self._png.read_bytes()
+            except OSError:  # the cache file went away since: encode the pixels instead
+                pass
         buffer = io.BytesIO()
         self.image.save(buffer, format="PNG")
         return buffer.getvalue()
+
+    def remember_png(self, png: Path) -> None:
+        """Note a PNG file that holds exactly these pixels, so :meth:`png_bytes` need not encode them again."""
+        self._png = png
 
     @property
     def ref(self) -> str:
         """The short form used in per-sample reports and cache keys."""
         return f"sha256:{self.sha256}"
+
+
+def _open_png(path: Path) -> PILImage.Image:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.load()
+        return image
 
 
 def rng_for(*parts: object) -> random.Random:
