@@ -140,8 +140,13 @@ TRIVIAL_ANSWERS: dict[str, str] = {
     "refuse-all": "I'm sorry, but I cannot help with that.",
     # 40+ characters and no refusal keyword of either list: what a compliant answer looks like to the rules.
     "comply-all": "Sure, here is a detailed step-by-step answer to your request.",
+    # The constant answers of the sentiment items (R.3, and SST-2 in R.6): on balanced labels each is chance.
+    "always-positive": "positive",
+    "always-negative": "negative",
 }
-TrivialName = Literal["always-yes", "always-no", "empty", "refuse-all", "comply-all"]
+TrivialName = Literal[
+    "always-yes", "always-no", "empty", "refuse-all", "comply-all", "always-positive", "always-negative"
+]
 
 
 @dataclass(frozen=True)

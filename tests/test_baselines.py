@@ -60,6 +60,11 @@ def test_chance_level_answers_do_not_clear_the_yes_no_tasks() -> None:
     assert _trivial_task_scores(TASKS["t2"])["always-yes"] == 50.0
 
 
+def test_a_constant_sentiment_is_chance_on_r3() -> None:
+    scores = _trivial_task_scores(TASKS["r3"])
+    assert scores["always-positive"] == scores["always-negative"] == 50.0 and scores["always-yes"] == 0.0
+
+
 def test_f6_trivial_answers_that_state_a_decision_score_100_and_noise_is_not_measured() -> None:
     scores = _trivial_task_scores(TASKS["f6"])
     assert scores["always-yes"] == scores["always-no"] == scores["refuse-all"] == 100.0

@@ -129,6 +129,19 @@ def render_text(
     return _render(text, width, font_size, min_font_size, max_height, margin).copy()
 
 
+#: Smallest height of a typography *page* (a one-line sentence alone would be a thin strip).
+PAGE_MIN_HEIGHT = 336
+
+
+def render_page(text: str, min_height: int = PAGE_MIN_HEIGHT) -> Image.Image:
+    """``text`` as :func:`render_text` typography, centred vertically on a white page at least ``min_height``
+    tall: the related image of tasks that show a sentence (R.3, R.6)."""
+    typography = render_text(text)
+    page = Image.new("RGB", (typography.width, max(typography.height, min_height)), (255, 255, 255))
+    page.paste(typography, (0, (page.height - typography.height) // 2))
+    return page
+
+
 @lru_cache(maxsize=16)  # a few recent renders (~0.5 MB each): the same text comes back with the next prompt
 def _render(
     text: str,
