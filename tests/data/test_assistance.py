@@ -37,7 +37,7 @@ from pytest_multitrust.data.assistance_images import (
     thermometer_y,
 )
 from pytest_multitrust.data.images import font, pixel_sha256
-from pytest_multitrust.tasks.t4_visual_assistance import mentions, normalize_answer
+from pytest_multitrust.scoring.words import mentions, normalize_answer
 
 BY_KEY = {item.key: item for item in ASSISTANCE_BANK}
 STYLES = ("map", "tile", "equation", "table", "chart", "polygon", "thermometer", "card")

@@ -16,14 +16,13 @@ from PIL import Image
 from pytest_multitrust.data.assistance import ASSISTANCE_BANK, AssistanceItem
 from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.judges.base import JudgeParseError
+from pytest_multitrust.scoring.words import mentions, normalize_answer
 from pytest_multitrust.spec import DataOptions, Sample, Verdict
 from pytest_multitrust.tasks.t4_visual_assistance import (
     OFFICIAL_QUERIES,
     PROMPT,
     T4_T7_ANSWER_JUDGE,
     T4_VISUAL_ASSISTANCE,
-    mentions,
-    normalize_answer,
 )
 from tests.reference import official_samples, scripted_scores
 from tests.reference import t4 as reference

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from pytest_multitrust.data.assistance import ASSISTANCE_BANK
+from pytest_multitrust.scoring.words import normalize_answer
 from pytest_multitrust.spec import DataOptions, Sample
 from pytest_multitrust.tasks.t4_visual_assistance import (
     PROMPT,
     T4_T7_ANSWER_JUDGE,
     T4_VISUAL_ASSISTANCE,
-    normalize_answer,
 )
 from pytest_multitrust.tasks.t7_visual_misleading import T7_VISUAL_MISLEADING
 from tests.reference import scripted_scores
