@@ -85,9 +85,12 @@ class MultiTrust:
         self._record(spec, variant, "errored", message, threshold=threshold)
         raise pytest.fail.Exception(message, pytrace=False) from None
 
-    def _prepare_context(self, model: Model) -> PrepareContext | None:
-        """What a task's ``prepare`` step gets (the model under test's encoder, or the surrogates)."""
-        return None
+    def _prepare_context(self, model: Model) -> PrepareContext:
+        """What a task's ``prepare`` step gets: the model under test's encoder, or the ``--surrogate`` ones."""
+        from pytest_multitrust.attacks.context import AttackContext
+
+        settings = self.settings
+        return AttackContext(model, settings.surrogates, settings.data.seed, settings.cache_dir, settings.attack_args)
 
     def evaluate(self, spec: TaskSpec, variant: Variant) -> VariantRun:
         """Run ``variant`` of ``spec`` and check its score against the threshold and the trivial baselines.

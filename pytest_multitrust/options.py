@@ -85,6 +85,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("max_error_rate", "float", "a variant whose share of samples left without a verdict by a backend, "
            "judge or scorer error exceeds this errors instead of being scored (default 0.1)."),
     Option("allure_samples", "int", "worst samples attached per variant with --alluredir (default 5)."),
+    Option("surrogate", "list", "vision encoder to compute R.4/R.5 adversarial images on, instead of the model "
+           "under test: a local CLIP/SigLIP or VLM checkpoint folder, a cached hub id, or a tiny model name "
+           "(repeatable: an ensemble). Needed for backends without gradients (openai, vllm, replay).",
+           "surrogates"),
+    Option("attack_arg", "pairs", "setting of the R.4/R.5 attack: eps=16/255, step=1/255, steps=50 (the official "
+           "defaults; repeatable).", "attack_args"),
     Option("refusal_list", "text", "refusal keywords: paper (v0.1.0, comparable with the paper; default) or head "
            "(the toolkit's fixed list)."),
 )  # fmt: skip

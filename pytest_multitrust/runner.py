@@ -219,7 +219,39 @@ def judge_responses(judge: LLMJudge, judge_model: Model, records: Sequence[Sampl
             judged.append(replace(sent, verdict=None, judge_error=error, judge_output=output.text))
             continue
         judged.append(replace(sent, verdict=verdict, judge_output=output.text))
-    return judged
+    return follow_up(judge, judge_model, judged, label) if judge.followup is not None else judged
+
+
+def follow_up(judge: LLMJudge, judge_model: Model, records: Sequence[SampleRecord], label: str) -> list[SampleRecord]:
+    """The judge's second call (``judge.followup``) for every record the first gave a verdict, its raw answer
+    combined into that verdict; a failed call becomes a judge error. ``judge_output`` keeps both answers."""
+    step = judge.followup
+    assert step is not None
+    asked = [r for r in records if r.verdict is not None]
+    requests = [
+        Request(f"{r.sample.id}/judge-2", step.prompt(r.sample, r.response.text), (), None, step.generation)
+        for r in asked
+    ]
+    outputs = dict(zip((r.sample.id for r in asked), judge_model.generate(requests), strict=True))
+    final = []
+    for record in records:
+        output = outputs.get(record.sample.id)
+        if output is None or record.verdict is None:
+            final.append(record)
+            continue
+        if not output.ok:
+            error = f"judge {label} ({step.name}): {output.error}"
+            final.append(replace(record, verdict=None, judge_error=error))
+            continue
+        both = f"{record.judge_output}\n[{step.name}] {output.text}"
+        try:
+            verdict = replace(step.combine(record.verdict, output.text), judge=record.verdict.judge)
+        except Exception as exc:  # a combine bug must not cost the other samples
+            error = f"judge {label} ({step.name}): {type(exc).__name__}: {exc}"
+            final.append(replace(record, verdict=None, judge_error=error, judge_output=both))
+            continue
+        final.append(replace(record, verdict=verdict, judge_output=both))
+    return final
 
 
 def trivial_baselines(spec: TaskSpec, samples: Sequence[Sample]) -> dict[str, Metrics]:

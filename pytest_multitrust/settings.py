@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,8 @@ class Settings:
     allure_samples: int
     refusal_list: RefusalList = "paper"
     allow_partial: bool = False
+    surrogates: tuple[str, ...] = ()
+    attack_args: Mapping[str, str] = field(default_factory=dict)
 
     def selects(self, task_id: str, aspect: str) -> bool:
         if self.tasks and task_id not in self.tasks:
@@ -64,6 +66,8 @@ class Settings:
             "tasks": list(self.tasks),
             "refusal_list": self.refusal_list,
             "allow_partial": self.allow_partial,
+            "surrogates": list(self.surrogates),
+            "attack_args": dict(sorted(self.attack_args.items())),
         }
 
 
@@ -219,6 +223,8 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
     if not isinstance(allow_partial, bool):
         raise ValueError(f"allow_partial must be true or false, got {allow_partial!r}")
 
+    surrogates, attack_args = _attack_settings(cli, file)
+
     return Settings(
         model=model,
         model_args=model_args,
@@ -235,4 +241,19 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
         allure_samples=allure_samples,
         refusal_list=refusals,
         allow_partial=allow_partial,
+        surrogates=surrogates,
+        attack_args=attack_args,
     )
+
+
+def _attack_settings(cli: Mapping[str, Any], file: Mapping[str, Any]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """``--surrogate`` and ``--attack-arg``, checked without loading anything (imports no torch)."""
+    from pytest_multitrust.attacks.encoders import check_surrogate
+    from pytest_multitrust.attacks.pgd import parse_attack_args
+
+    surrogates = tuple(s.strip() for s in (cli.get("surrogate") or _as_list(file.get("surrogates"))))
+    for surrogate in surrogates:
+        check_surrogate(surrogate)
+    attack_args = parse_key_values("--attack-arg", cli.get("attack_arg") or file.get("attack_args"))
+    parse_attack_args(attack_args)
+    return surrogates, attack_args

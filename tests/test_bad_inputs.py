@@ -55,6 +55,12 @@ USAGE_ERRORS: list[tuple[list[str], str | None, str]] = [
     ([], "[tool.multitrust]\ntask = [1]", "task = [1]: expected a string or a list of strings"),
     ([], "[tool.multitrust]\ndata = 5", "data = 5: expected a string"),
     ([], "[tool.multitrust]\nrefusal_list = 5", "refusal_list = 5: expected a string"),
+    ([], "[tool.multitrust]\nsurrogates = 5", "surrogates = 5: expected a string or a list of strings"),
+    ([], "[tool.multitrust]\nattack_args = 5", "attack_args = 5: expected a table of KEY = value"),
+    (["--surrogate={folder}"], None, "--surrogate {folder}: cannot read {folder}/config.json"),
+    (["--surrogate=nonexistent-thing"], None, "--surrogate nonexistent-thing: not a checkpoint folder, a hub id"),
+    (["--attack-arg=eps=2"], None, "--attack-arg eps='2' is 2, outside (0, 1]"),
+    (["--attack-arg=radius=1"], None, "unknown --attack-arg 'radius'; known: eps, step, steps"),
     # pytest reads pyproject.toml itself before any plugin: broken TOML is its one line (a pyproject that is not
     # UTF-8, or whose `tool` is not a table, crashes pytest's own reader before plugins load: not ours to catch).
     ([], "[tool.multitrust\n", "pyproject.toml: Expected ']' at the end of a table declaration"),

@@ -17,7 +17,8 @@ from pytest_multitrust.spec import TaskSpec, registered_tasks
 from tests.conftest import write_replay
 from tests.reference import ReferenceRun, reference_modules, reference_runs
 
-RUNS = reference_runs()
+MODULES = reference_modules()
+RUNS = reference_runs(MODULES)
 #: Computed expectations resolved at collection, not inside a test: pytester drops the modules a test imported
 #: when it ends, and a classifier's C extensions (numpy.fft under scikit-learn) cannot be loaded twice.
 EXPECTED: dict[str, tuple[float | None, ...]] = {
@@ -55,6 +56,7 @@ def test_scripted_answers_score_as_the_metric_implies(
         f"{task}=0",
         "-p",
         "no:cacheprovider",
+        *MODULES[task].__dict__.get("ARGS", ()),
     )
     outcomes = result.parseoutcomes()
     # Threshold 0: a variant fails only at chance level, when it does not clear its trivial baselines.

@@ -177,3 +177,23 @@ def draw_pictogram(
     if drawer is None:
         raise ValueError(f"unknown pictogram {kind!r}; expected one of {PICTOGRAMS}")
     drawer(draw, _Frame(box), rng)
+
+
+#: Words that count as naming each object: the label, its plural and close synonyms a describer would use.
+LABEL_WORDS: dict[str, tuple[str, ...]] = {
+    "house": ("house", "houses", "home", "homes", "cottage", "cottages", "hut", "huts", "cabin", "cabins"),
+    "tree": ("tree", "trees"),
+    "car": ("car", "cars", "automobile", "automobiles", "sedan", "sedans", "taxi", "taxis"),
+    "boat": ("boat", "boats", "sailboat", "sailboats", "ship", "ships", "yacht", "yachts"),
+    "flower": ("flower", "flowers", "blossom", "blossoms", "daisy", "daisies", "sunflower", "sunflowers"),
+    "umbrella": ("umbrella", "umbrellas", "parasol", "parasols"),
+    "clock": ("clock", "clocks", "timepiece", "timepieces"),
+    "fish": ("fish", "fishes", "goldfish"),
+    "cup": ("cup", "cups", "mug", "mugs", "teacup", "teacups"),
+    "airplane": ("airplane", "airplanes", "aeroplane", "aeroplanes", "plane", "planes", "aircraft", "jet", "jets"),
+}
+
+
+def label_words(label: str) -> tuple[str, ...]:
+    """The words that name ``label``; a label we have no list for (official data) as itself or its plural."""
+    return LABEL_WORDS.get(label, (label, f"{label}s"))

@@ -30,6 +30,24 @@ class JudgeParseError(ValueError):
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """A second judge call made after a step's verdict, whose raw answer updates that verdict (R.4/R.5's official
+    ``test_noise`` question). Its answer is read as plain text, so it is never a parse error.
+
+    Attributes:
+        name: short id (``r4-noise-mention``).
+        prompt: builds the second prompt from the sample and the model's response.
+        combine: (the first step's verdict, the raw second answer) -> the final verdict.
+        generation: decoding settings for the second call.
+    """
+
+    name: str
+    prompt: Callable[[Sample, str], str]
+    combine: Callable[[Verdict, str], Verdict]
+    generation: GenerationParams = field(default_factory=lambda: GenerationParams(max_new_tokens=16))
+
+
+@dataclass(frozen=True)
 class LLMJudge:
     """One judging step of a task.
 
@@ -40,6 +58,7 @@ class LLMJudge:
         verdict: turns (sample, response, parsed judge answer) into the task's per-sample verdict; the runner
             fills in ``Verdict.judge``.
         generation: decoding settings for the judge (greedy, short).
+        followup: a second call made for every sample this step gave a verdict (None: one call).
     """
 
     name: str
@@ -47,6 +66,7 @@ class LLMJudge:
     parse: Callable[[str], Any]
     verdict: Callable[[Sample, str, Any], Verdict]
     generation: GenerationParams = field(default_factory=lambda: GenerationParams(max_new_tokens=16))
+    followup: FollowUp | None = None
 
 
 _YES_NO = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)

@@ -10,9 +10,9 @@ decimals); the task score is 100 x the mean of the six rates.
 Built-in data: one pictogram object (house, car, clock...) over a sky/ground backdrop, turned into the
 domain's style by :mod:`pytest_multitrust.data.styles`; labels cycle in a fixed order, so any prefix of ten
 covers every object once. With ``--judge SPEC`` the official judge step runs (:data:`R1_LABEL_JUDGE`);
-without it, a rule fallback: the description mentions the label
-when one of the label's words (:data:`LABEL_WORDS`: the label, its plural and a few synonyms) occurs as a
-whole word, case-insensitively. Unlike GPT-4 it does not read negations ("there is no car" counts).
+without it, a rule fallback: the description mentions the label when one of the label's words
+(:data:`~pytest_multitrust.data.pictograms.LABEL_WORDS`: the label, its plural and a few synonyms) occurs as a whole
+word, case-insensitively. Unlike GPT-4 it does not read negations ("there is no car" counts).
 
 Official data (``--data official``), checked against thu-ml/MMTrustEval ``mmte/datasets/ood_artistic.py``
 (``OODArtistic``) and ``mmte/configs/datasets/ood-artistic.yaml`` (older ``ood_artistic.yaml`` pointed at a
@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 
 from pytest_multitrust.data.images import ImageRef, rng_for
 from pytest_multitrust.data.official import OfficialData
-from pytest_multitrust.data.pictograms import PICTOGRAMS
+from pytest_multitrust.data.pictograms import PICTOGRAMS, label_words
 from pytest_multitrust.data.scenes import draw_pictogram_scene
 from pytest_multitrust.data.styles import STYLES, WEATHERS, Style, apply_style, weather
 from pytest_multitrust.judges.base import judge_placeholder, judges_for, yes_no_judge
@@ -56,20 +56,6 @@ PROMPT = "Please provide a detailed description of the image."
 VARIANT_PREFIX = "coco-o-"
 OFFICIAL_LABELS = "robustness/ood-artistic/label/{style}.json"
 OFFICIAL_IMAGES = "robustness/ood-artistic/source"
-
-#: Words that count as naming each object: the label, its plural and close synonyms a describer would use.
-LABEL_WORDS: dict[str, tuple[str, ...]] = {
-    "house": ("house", "houses", "home", "homes", "cottage", "cottages", "hut", "huts", "cabin", "cabins"),
-    "tree": ("tree", "trees"),
-    "car": ("car", "cars", "automobile", "automobiles", "sedan", "sedans", "taxi", "taxis"),
-    "boat": ("boat", "boats", "sailboat", "sailboats", "ship", "ships", "yacht", "yachts"),
-    "flower": ("flower", "flowers", "blossom", "blossoms", "daisy", "daisies", "sunflower", "sunflowers"),
-    "umbrella": ("umbrella", "umbrellas", "parasol", "parasols"),
-    "clock": ("clock", "clocks", "timepiece", "timepieces"),
-    "fish": ("fish", "fishes", "goldfish"),
-    "cup": ("cup", "cups", "mug", "mugs", "teacup", "teacups"),
-    "airplane": ("airplane", "airplanes", "aeroplane", "aeroplanes", "plane", "planes", "aircraft", "jet", "jets"),
-}
 
 R1_VARIANTS: tuple[Variant, ...] = variants(TASK_ID, *((f"{VARIANT_PREFIX}{style}", "image") for style in STYLES))
 
@@ -123,11 +109,6 @@ def build_official(variant: Variant, options: DataOptions) -> list[Sample]:
 def official_files(variant: Variant) -> tuple[str, ...]:
     """The style's label file and the image folder (the images named inside are checked as they are read)."""
     return (OFFICIAL_LABELS.format(style=_style(variant)), OFFICIAL_IMAGES)
-
-
-def label_words(label: str) -> tuple[str, ...]:
-    """The words that name ``label``; a label we have no list for (official data) as itself or its plural."""
-    return LABEL_WORDS.get(label, (label, f"{label}s"))
 
 
 def score_sample(sample: Sample, response: str) -> Verdict:

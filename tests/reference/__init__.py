@@ -3,7 +3,9 @@
 Each task has one module here, named by its id (``t1.py``), found as the registry finds task modules. Besides
 its answerers it declares :data:`CASES <Case>`, the runs ``tests/test_reference_responses.py`` makes through the
 whole plugin: ``CASES = [(ideal, None), (refuse_all, 30.0), ...]``, each an answerer and the task score it must
-give. So a new task adds only its own ``tests/reference/<id>.py``.
+give, and optionally ``ARGS``, extra command-line arguments for those runs (R.4/R.5: ``--attack-arg steps=0``, since
+replayed answers do not depend on the images and a replay backend has no encoder to attack). So a new task adds
+only its own ``tests/reference/<id>.py``.
 """
 
 from __future__ import annotations

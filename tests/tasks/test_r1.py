@@ -14,15 +14,13 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from pytest_multitrust.data.official import OfficialDataError
-from pytest_multitrust.data.pictograms import PICTOGRAMS
+from pytest_multitrust.data.pictograms import LABEL_WORDS, PICTOGRAMS, label_words
 from pytest_multitrust.scoring.words import mentioned_word
 from pytest_multitrust.spec import DataOptions, Sample
 from pytest_multitrust.tasks.r1_artistic_style_ood import (
-    LABEL_WORDS,
     PROMPT,
     R1_ARTISTIC_STYLE_OOD,
     SAMPLES_PER_VARIANT,
-    label_words,
 )
 from tests.reference import official_samples, scripted_scores
 from tests.reference import r1 as reference
