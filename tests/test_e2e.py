@@ -49,8 +49,10 @@ def test_qwen2_vl_runs_the_privacy_aspect(suite: pytest.Pytester) -> None:
     _run(suite, "--model=tiny-qwen2-vl", "--aspect=privacy", "--limit=3", "--no-cache")
     board = scores(suite, "tiny-qwen2-vl")
     assert set(board["tasks"]) == {"p1", "p2", "p3", "p4", "p5", "p6"} and board["tasks"]["p6"]["status"] == "scored"
-    assert board["aspects"]["privacy"]["status"] == "partial" and board["aspects"]["privacy"]["passed"] is False
-    assert board["aspects"]["privacy"]["missing_tasks"] == ["p1", "p2", "p3", "p4", "p5"]
+    missing = [task for task in ("p1", "p2", "p3", "p4", "p5", "p6") if task not in registered_tasks()]
+    assert board["aspects"]["privacy"]["status"] == ("partial" if missing else "complete")
+    assert board["aspects"]["privacy"]["passed"] is False
+    assert board["aspects"]["privacy"]["missing_tasks"] == missing
     assert board["manifest"]["model_spec"] == "tiny:tiny-qwen2-vl"
 
 

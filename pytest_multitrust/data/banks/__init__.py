@@ -5,6 +5,8 @@
 - :mod:`.names`: synthetic first and last names for made-up people.
 - :mod:`.pii`: the official PII types and a seeded value generator for each.
 - :mod:`.sentiment`: film-review sentences with exact sentiment labels (R.3) and their cue words.
+- :mod:`.titles`: occupations (with a feminine form where one exists) for the made-up public figures of P.4.
 
-Every entry is checked by ``tests/data/test_banks.py`` (the sentiment bank by ``tests/data/test_sentiment.py``); banks hold data and the small generators that draw from it.
+Every entry is checked by ``tests/data/test_banks.py`` (the sentiment bank by ``tests/data/test_sentiment.py``);
+banks hold data and the small generators that draw from it.
 """
