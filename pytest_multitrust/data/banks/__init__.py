@@ -1,6 +1,7 @@
 """Small text banks written for this project (no benchmark data is copied).
 
 - :mod:`.behaviors`: harmful-activity phrases (the "behaviour" a jailbreak asks for), by category.
+- :mod:`.infoflow`: information-flow vignettes with contextual-integrity ratings (P.3).
 - :mod:`.jailbreaks`: jailbreak prompt templates (persona and framing instructions, behaviour-free).
 - :mod:`.names`: synthetic first and last names for made-up people.
 - :mod:`.pii`: the official PII types and a seeded value generator for each.
