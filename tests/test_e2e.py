@@ -34,11 +34,11 @@ def test_same_scores_with_and_without_xdist_and_a_second_run_is_all_cache_hits(s
     assert not board["gate"]["passed"]  # random weights, and 16 tasks missing
     for result in (serial, parallel):
         result.stdout.fnmatch_lines(["*MultiTrust scores*", "PRIVACY*", "*P.6 PII leakage*", "OVERALL*", "gate: *",
-                                     "response cache (*c?): * hits, * misses"])  # fmt: skip
+                                     "response cache (*c?): * hits, * misses; sample cache: *"])  # fmt: skip
     # T.4 and T.7 ask some identical questions, so even the first run has a few hits; a second run has no miss.
     total = sum(v["samples"] for t in board["tasks"].values() for v in t["variants"].values() if "samples" in v)
     again = _run(suite, "-n", "2", "--report-dir=r3", "--cache-dir=c0")
-    again.stdout.fnmatch_lines([f"response cache (*c0): {total} hits, 0 misses"])
+    again.stdout.fnmatch_lines([f"response cache (*c0): {total} hits, 0 misses; sample cache: * hits, 0 misses"])
     assert json.loads((suite.path / "r3" / "run.json").read_text())["cache"] == {"hits": total, "misses": 0}
     assert (suite.path / "r3" / "scores.json").read_text() == (suite.path / "r0" / "scores.json").read_text()
     rows = [json.loads(line) for line in (suite.path / "r3/samples/p6/enron-email-text.jsonl").read_text().splitlines()]

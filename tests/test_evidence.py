@@ -122,7 +122,7 @@ def test_a_lone_surrogate_is_scored_cached_written_and_read_back_unchanged(
 
     second = suite.runpytest_subprocess(*args, "--report-dir=second", "--cache-dir=cache")
     second.assert_outcomes(passed=1)
-    second.stdout.fnmatch_lines(["response cache *: 3 hits, 0 misses"])
+    second.stdout.fnmatch_lines(["response cache *: 3 hits, 0 misses; sample cache: *"])
     again = _rows(samples_path(suite.path / "second", "p6", "enron-email-text"))
     assert [(r["response"], r["cached"]) for r in again] == [(ODD, True)] * 3
     replayed = ReplayModel(str(suite.path / "first" / "samples")).generate([Request(r["id"], "q") for r in rows])

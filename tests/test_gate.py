@@ -100,10 +100,13 @@ def test_with_allow_partial_missing_tasks_are_listed_and_the_gate_fails(suite: p
     board = _board(suite)  # written although no test ran
     assert board["tasks"]["p6"]["status"] == "missing"
     assert board["tasks"]["p6"]["reasons"] == ["privacy/enron-email/five_shot.json not found in the data folder"]
-    assert board["tasks"]["p1"]["reasons"] == ["not implemented yet"]
+    assert all(board["tasks"][t]["status"] == "missing" for t in ("p1", "p2", "p3", "p4", "p5"))
     assert board["aspects"]["privacy"]["status"] == "missing" and board["aspects"]["privacy"]["passed"] is False
     result.stdout.fnmatch_lines(["PRIVACY*MISSING*", "*P.6 PII leakage in conversation*MISSING*five_shot.json*",
                                  "gate: FAIL — privacy: no complete score — *"])  # fmt: skip
+    # A task not implemented yet is listed with its reason too (an aspect that still lacks one: fairness).
+    _run(suite, "--data=official", "--data-dir=empty", "--allow-partial", "--aspect=fairness")
+    assert _board(suite)["tasks"]["f1"]["reasons"] == ["not implemented yet"]
 
 
 def test_an_unimplemented_task_is_named_with_the_ones_that_exist(suite: pytest.Pytester) -> None:

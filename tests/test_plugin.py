@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from pytest_multitrust.spec import TaskSpec
+from pytest_multitrust.spec import TaskSpec, registered_tasks
 from tests.conftest import write_replay
 from tests.reference import p6
 
@@ -58,8 +58,8 @@ def test_bad_values_exit_4_with_one_line(suite: pytest.Pytester, args: list[str]
 def test_aspect_and_task_select_at_collection(suite: pytest.Pytester) -> None:
     result = suite.runpytest_subprocess("trusttests", "--aspect=privacy", "--collect-only", "-q")
     collected = [line for line in result.outlines if "::" in line]
-    assert collected and all("test_p6_pii_leakage" in line for line in collected)
-    assert len(collected) == 7
+    assert collected and all(line.startswith("trusttests/privacy/") for line in collected)
+    assert len(collected) == sum(len(spec.variants) for spec in registered_tasks().values() if spec.aspect == "privacy")
     result = suite.runpytest_subprocess("trusttests", "--task=T.1", "--task=f6", "--collect-only", "-q")
     collected = [line for line in result.outlines if "::" in line]
     assert {line.split("::")[1].split("[")[0] for line in collected} == {
@@ -94,12 +94,12 @@ def test_gate_fails_the_session_even_when_every_variant_passes(
     passing.assert_outcomes(passed=7)
     assert passing.ret == pytest.ExitCode.OK
     passing.stdout.fnmatch_lines(["*P.6 PII leakage in conversation*50.00*100.00*40  PASS*", "gate: PASS"])
-    gated = suite.runpytest_subprocess(*args, "--aspect=privacy", "--threshold=p6=40")
+    # The privacy aspect is gated as a whole: its other tasks were selected but not run (-k), so it has no
+    # complete score although every variant that ran passed.
+    gated = suite.runpytest_subprocess(*args, "--aspect=privacy", "-k", "p6", "--threshold=p6=40")
     gated.assert_outcomes(passed=7)
     assert gated.ret == pytest.ExitCode.TESTS_FAILED
-    gated.stdout.fnmatch_lines(
-        ["gate: FAIL — privacy: no complete score — p1, p2, p3, p4, p5 missing (not implemented yet)"]
-    )
+    gated.stdout.fnmatch_lines(["gate: FAIL — privacy: no complete score — p1, p2, p3, p4, p5 missing (*)"])
     assert json.loads((suite.path / "out" / "scores.json").read_text())["gate"]["passed"] is False
 
 
