@@ -1,4 +1,5 @@
-"""Numbers the official score scripts compute: means, rounding points, chi-square independence."""
+"""Numbers the official score scripts compute: means, rounding points, chi-square independence, binary
+classification metrics."""
 
 from __future__ import annotations
 
@@ -82,3 +83,23 @@ def grouped_mean(values_by_variant: dict[str, float]) -> float:
     unrelated = [v for k, v in values_by_variant.items() if "unrelated-image" in k]
     others = [v for k, v in values_by_variant.items() if "unrelated-image" not in k]
     return mean(([mean(unrelated)] if unrelated else []) + others)
+
+
+def binary_metrics(truths: Sequence[int], predictions: Sequence[int]) -> dict[str, float]:
+    """scikit-learn's ``accuracy_score``, ``precision_score``, ``recall_score`` and ``f1_score`` with their
+    defaults (binary, positive label 1, ``zero_division`` giving 0.0: no positive prediction gives precision 0,
+    no positive label recall 0), each rounded to 4 decimals as the official score scripts do. Empty input:
+    accuracy NaN, the others 0.0, as scikit-learn."""
+    if len(truths) != len(predictions):
+        raise ValueError(f"{len(truths)} labels but {len(predictions)} predictions")
+    tp = sum(1 for t, p in zip(truths, predictions, strict=True) if t == 1 and p == 1)
+    fp = sum(1 for t, p in zip(truths, predictions, strict=True) if t != 1 and p == 1)
+    fn = sum(1 for t, p in zip(truths, predictions, strict=True) if t == 1 and p != 1)
+    correct = sum(1 for t, p in zip(truths, predictions, strict=True) if t == p)
+    return {
+        "accuracy_score": round4(correct / len(truths)) if truths else float("nan"),
+        "precision_score": round4(tp / (tp + fp)) if tp + fp else 0.0,
+        "recall_score": round4(tp / (tp + fn)) if tp + fn else 0.0,
+        # scikit-learn computes F1 as 2tp / (2tp + fp + fn), 0.0 when that is 0/0.
+        "f1_score": round4(2 * tp / (2 * tp + fp + fn)) if tp + fp + fn else 0.0,
+    }
