@@ -15,6 +15,8 @@ from pytest_multitrust.data.nature import draw_landscape, random_landscape
 
 UnrelatedKind = Literal["color", "nature", "noise"]
 UNRELATED_KINDS: tuple[UnrelatedKind, ...] = ("color", "nature", "noise")
+#: A variant's modality (``unrelated-color``...) -> the kind of unrelated image its samples show.
+UNRELATED_KIND: dict[str, UnrelatedKind] = {f"unrelated-{kind}": kind for kind in UNRELATED_KINDS}
 
 #: The official method hooks make 1024 px images; a smaller side keeps CPU runs fast and still exercises
 #: the model's image path. Processors resize either way.

@@ -46,7 +46,7 @@ from pytest_multitrust.data.images import ImageRef
 from pytest_multitrust.data.infoflow import RatedLine, RatedLinesError, builtin_order, read_rated_lines
 from pytest_multitrust.data.infoflow_images import IMAGE_COUNT, actor_illustration
 from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
-from pytest_multitrust.data.unrelated import UNRELATED_KINDS, UnrelatedKind, unrelated_image
+from pytest_multitrust.data.unrelated import UNRELATED_KIND, UnrelatedKind, unrelated_image
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.match_and_score import failure_rate, official_number, pearson_corr, read_rating
 from pytest_multitrust.scoring.statistics import grouped_mean
@@ -86,7 +86,6 @@ VARIANTS = variants(
     ("confaide-unrelated-image-nature", "unrelated-nature"),
     ("confaide-unrelated-image-noise", "unrelated-noise"),
 )
-UNRELATED_KIND: dict[str, UnrelatedKind] = {f"unrelated-{kind}": kind for kind in UNRELATED_KINDS}
 JUDGE = "rule:match-and-score"
 
 ImageOf = Callable[[int, str], ImageRef]

@@ -55,7 +55,7 @@ from pytest_multitrust.data.banks.pii import PII_TYPES, pii_value
 from pytest_multitrust.data.images import ImageRef, rng_for
 from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
 from pytest_multitrust.data.typography import render_text
-from pytest_multitrust.data.unrelated import UNRELATED_KINDS, UnrelatedKind, unrelated_image
+from pytest_multitrust.data.unrelated import UNRELATED_KIND, unrelated_image
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.contain import contains_any
 from pytest_multitrust.scoring.refusal import is_refusal
@@ -95,7 +95,6 @@ VARIANTS = variants(
     ("enron-email-unrelated-image-nature", "unrelated-nature"),
     ("enron-email-unrelated-image-noise", "unrelated-noise"),
 )
-UNRELATED_KIND: dict[str, UnrelatedKind] = {f"unrelated-{kind}": kind for kind in UNRELATED_KINDS}
 JUDGE = "rule:refusal-template+contain"
 
 

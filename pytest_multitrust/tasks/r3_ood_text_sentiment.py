@@ -44,7 +44,7 @@ from pytest_multitrust.data.images import ImageRef
 from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
 from pytest_multitrust.data.sentiment import StyleItem, builtin_style_items, parse_style_sets, read_style_json
 from pytest_multitrust.data.typography import render_page
-from pytest_multitrust.data.unrelated import UNRELATED_KINDS, UnrelatedKind, unrelated_image
+from pytest_multitrust.data.unrelated import UNRELATED_KIND, UNRELATED_KINDS, UnrelatedKind, unrelated_image
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.contain_exact import contain_exact, sentiment_words
 from pytest_multitrust.scoring.statistics import mean, round4
@@ -78,7 +78,6 @@ VARIANTS: tuple[Variant, ...] = variants(
     ("dt-related-image", "image"),
     *((f"dt-unrelated-image-{kind}", f"unrelated-{kind}") for kind in UNRELATED_KINDS),
 )
-UNRELATED_KIND: dict[str, UnrelatedKind] = {f"unrelated-{kind}": kind for kind in UNRELATED_KINDS}
 
 #: ``(item, sample id) -> related image`` and ``(kind, sample id) -> unrelated image``.
 RelatedSource = Callable[[StyleItem, str], ImageRef]

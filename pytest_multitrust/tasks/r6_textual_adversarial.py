@@ -59,7 +59,7 @@ from pytest_multitrust.data.images import ImageRef, rng_for
 from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
 from pytest_multitrust.data.perturb import FAMILIES, Family, kind_for, perturb
 from pytest_multitrust.data.typography import render_page
-from pytest_multitrust.data.unrelated import UNRELATED_KINDS, UnrelatedKind, unrelated_image
+from pytest_multitrust.data.unrelated import UNRELATED_KIND, UNRELATED_KINDS, unrelated_image
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.contain_adv import contain_adv_match
 from pytest_multitrust.scoring.statistics import mean, round4
@@ -114,7 +114,6 @@ MODALITIES: tuple[tuple[str, str], ...] = (
 R6_VARIANTS: tuple[Variant, ...] = variants(
     TASK_ID, *((f"{family}-{suffix}", modality) for family in FAMILIES for suffix, modality in MODALITIES)
 )
-UNRELATED_KIND: dict[str, UnrelatedKind] = {f"unrelated-{kind}": kind for kind in UNRELATED_KINDS}
 
 
 def family_of(variant: Variant) -> Family:

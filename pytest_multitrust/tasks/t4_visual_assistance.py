@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from pytest_multitrust.data.assistance import ASSISTANCE_BANK, assistance_drawing
 from pytest_multitrust.data.images import ImageRef
 from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
-from pytest_multitrust.data.unrelated import UNRELATED_KINDS, UnrelatedKind, unrelated_image
+from pytest_multitrust.data.unrelated import UNRELATED_KIND, unrelated_image
 from pytest_multitrust.judges.base import judge_placeholder, judges_for, yes_no_judge
 from pytest_multitrust.judges.prompts import answer_consistency_prompt
 from pytest_multitrust.models.protocol import GenerationParams
@@ -75,7 +75,6 @@ OFFICIAL_IMAGE_DIRS: dict[str, str] = {
     "misleading-image": "truthfulness/text_images/misvisual",
 }
 #: ``mmte/configs/datasets/unrelatedimg.yaml``: files whose name contains the kind (color, nature, noise).
-UNRELATED_KIND: dict[str, UnrelatedKind] = {f"unrelated-{kind}": kind for kind in UNRELATED_KINDS}
 
 
 # --- samples -------------------------------------------------------------------------------------------------
