@@ -69,6 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", default="2", help="xdist workers for the default suite (the README's -n 2)")
     parser.add_argument("--skip-default", action="store_true", help="skip the full default suite (slow)")
+    parser.add_argument("--default-only", action="store_true", help="only the default suite, cold and warm")
     args = parser.parse_args()
     figures: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,7 +83,7 @@ def main() -> None:
             print(f"  warm: model loaded {warm_run['model_loaded']}, response cache {warm_run['cache']}, "
                   f"sample cache {warm_run['sample_cache']}")  # fmt: skip
             figures.append(("warm rerun / cold run, default suite", f"{warm / cold:.3f}", "<= 0.05"))
-        for label, model in (("tiny-llava", "tiny-llava"), ("~5M LLaVA", "five-million")):
+        for label, model in () if args.default_only else (("tiny-llava", "tiny-llava"), ("~5M LLaVA", "five-million")):
             spec = model
             if model == "five-million":
                 spec = f"hf:{_five_million_checkpoint(work / 'llava-5m')}"

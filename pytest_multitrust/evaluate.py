@@ -11,6 +11,7 @@ import pytest
 from pytest_multitrust.aggregation import best_trivial, clears, format_score, trivial_scores
 from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.data.sample_cache import SampleCache
+from pytest_multitrust.judges.classifiers import remember_results_in
 from pytest_multitrust.models.cache import CachingModel, utf8_text
 from pytest_multitrust.models.lazy import model_loaded
 from pytest_multitrust.models.protocol import ModelLoadError
@@ -110,6 +111,7 @@ class MultiTrust:
         cache = model if isinstance(model, CachingModel) else None
         before = cache.stats.as_dict() if cache else {"hits": 0, "misses": 0}
         samples_cache = SampleCache(self.settings.cache_dir) if self.settings.cache_dir is not None else None
+        remember_results_in(self.settings.cache_dir / "classifiers" if self.settings.cache_dir is not None else None)
         try:
             judge = self._judge() if spec.llm_judges.get(variant.id) else None
             run = run_variant(

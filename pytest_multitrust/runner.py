@@ -155,7 +155,7 @@ def build_samples(
             )
         samples = spec.official(variant, data)
     else:
-        samples = spec.builtin(variant, data)
+        samples = spec.builtin(variant, replace(data, limit=limit))
     if not samples:
         raise DataUnavailable(f"{spec.id} {variant.id}: the {data.source} data has no samples for this variant")
     kept = samples[:limit] if limit else samples
@@ -163,7 +163,9 @@ def build_samples(
         for image in sample.images:
             _ = image.sha256
     if cache is not None:
-        cache.store(key, len(samples), kept)
+        # A generator that stopped at the limit leaves the variant's full length unknown.
+        complete = data.source == "official" or not limit or len(samples) < limit
+        cache.store(key, len(samples) if complete else None, kept)
     return kept
 
 

@@ -123,11 +123,23 @@ class Verdict:
 
 @dataclass(frozen=True)
 class DataOptions:
-    """Where samples come from: built-in generators with a seed, or the official release on disk."""
+    """Where samples come from: built-in generators with a seed, or the official release on disk.
+
+    ``limit`` is a hint the runner passes to built-in generators (``--limit``): a generator may stop after that
+    many samples, and must then return exactly the first ``limit`` samples of its full list (a test holds every
+    task to that); the runner keeps the first ``limit`` either way.
+    """
 
     seed: int = 0
     source: DataSource = "builtin"
     data_dir: Path | None = None
+    limit: int | None = None
+
+
+def built_count(total: int, options: DataOptions) -> int:
+    """How many of a variant's ``total`` built-in samples a generator needs to build: all, or the first
+    ``options.limit``."""
+    return min(total, options.limit) if options.limit else total
 
 
 #: The trivial answers a task can be compared with: each sent as the answer to every sample and scored with the

@@ -16,7 +16,7 @@ from pytest_multitrust.models.lazy import LazyModel, open_model
 from pytest_multitrust.models.protocol import ModelLoadError, Request
 from pytest_multitrust.models.registry import LoadOptions, parse_spec
 from pytest_multitrust.runner import build_samples
-from pytest_multitrust.spec import DataOptions, Sample, TaskSpec
+from pytest_multitrust.spec import DataOptions, Sample, TaskSpec, registered_tasks
 from pytest_multitrust.timing import PhaseClock, summary
 
 ARGS = ("--task=p6", "--task=t5", "--limit=2", "-n", "0", "-p", "no:cacheprovider", "--cache-dir=cache")
@@ -52,6 +52,13 @@ def test_a_warm_rerun_imports_no_torch_loads_no_model_and_draws_no_image(suite: 
     # Same scores, same manifest (the model's description comes from the memo of the first load).
     assert (suite.path / "warm" / "scores.json").read_text() == (suite.path / "cold" / "scores.json").read_text()
     warm.stdout.fnmatch_lines(["*sample cache: 8 hits, 0 misses", "time by phase: samples * s, model load 0.0 s, *"])
+    # The warm run's evidence images are the cache's PNG files, linked, not encoded again; they hold the pixels.
+    image = next((suite.path / "warm" / "images").glob("*.png"))
+    assert image.stat().st_nlink >= 2
+    from PIL import Image
+
+    with Image.open(image) as opened:
+        assert ImageRef.of(opened.convert("RGB"), "x").sha256 == image.stem
 
 
 def test_a_new_checkpoint_file_makes_the_lazy_model_load_again(tmp_path: Path) -> None:
@@ -187,3 +194,20 @@ def test_nested_phases_count_for_themselves() -> None:
     account = summary({"generate": 2.0, "model_load": 1.0, "samples": 0.5}, wall=2.0, processes=2)
     assert account["rest"] == 0.5 and account["overhead_share"] == 0.5
     assert summary({}, wall=1.0, processes=1)["overhead_share"] is None
+
+
+def _identity(sample: Sample) -> tuple[object, ...]:
+    return (sample.id, sample.prompt, sample.target, sample.system, dict(sample.extra),
+            tuple(image.sha256 for image in sample.images))  # fmt: skip
+
+
+@pytest.mark.parametrize("task_id", list(registered_tasks()))
+def test_a_generator_told_the_limit_builds_exactly_the_prefix_of_its_full_list(task_id: str) -> None:
+    # Generators may stop at the run's --limit (DataOptions.limit); what they return must be the full list's prefix.
+    spec = registered_tasks()[task_id]
+    for variant in dict.fromkeys((spec.variants[0], spec.variants[-1])):
+        full = spec.builtin(variant, DataOptions(seed=5))
+        for limit in (1, 7):
+            part = spec.builtin(variant, DataOptions(seed=5, limit=limit))
+            assert len(part) >= min(limit, len(full)), (variant.id, limit)
+            assert [_identity(s) for s in part[:limit]] == [_identity(s) for s in full[:limit]], (variant.id, limit)

@@ -114,6 +114,11 @@ class ImageRef:
         self.image.save(buffer, format="PNG")
         return buffer.getvalue()
 
+    @property
+    def png_file(self) -> Path | None:
+        """The PNG file known to hold exactly these pixels (the sample cache's), if any."""
+        return self._png
+
     def remember_png(self, png: Path) -> None:
         """Note a PNG file that holds exactly these pixels, so :meth:`png_bytes` need not encode them again."""
         self._png = png

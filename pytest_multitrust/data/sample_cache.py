@@ -10,9 +10,10 @@ and the module that defines the task, so a changed generator invalidates by itse
 number to forget to bump), the versions of Pillow and numpy (drawing and random streams), and for official
 data the folder and the size and modification time of every file the task declares.
 
-An entry stores the first ``k`` samples of the variant's list and the list's length; a run whose ``--limit``
-asks for no more than ``k`` is a hit. Entries are written whole (temp file, then ``os.replace``); one that
-cannot be read, or whose image file is gone, is a miss and is rebuilt. Values must survive JSON: tuples are
+An entry stores the first ``k`` samples of the variant's list and the list's length (unknown when the generator
+stopped at the run's ``--limit``); a run whose ``--limit`` asks for no more than ``k`` is a hit. Entries are
+written whole (temp file, then ``os.replace``); one that cannot be read, or whose image file is gone, is a miss
+and is rebuilt. Values must survive JSON: tuples are
 tagged so they come back as tuples, and a variant whose samples hold anything else JSON cannot carry is simply
 not cached (never cached wrong).
 """
@@ -163,10 +164,15 @@ class SampleCache:
 
         try:
             entry = json.loads(self._entry(key).read_bytes().decode("utf-8"))
-            count, rows = int(entry["count"]), entry["samples"]
+            count, rows = entry["count"], entry["samples"]
             if entry.get("schema") != SAMPLE_CACHE_SCHEMA or not isinstance(rows, list):
                 raise ValueError("wrong shape")
-            wanted = min(limit, count) if limit else count
+            if count is None:  # built up to a limit only: the variant's length is unknown
+                if not limit:
+                    raise ValueError("holds a prefix; all samples were asked for")
+                wanted = limit
+            else:
+                wanted = min(limit, int(count)) if limit else int(count)
             if len(rows) < wanted:
                 raise ValueError("holds fewer samples than asked for")
             samples = []
@@ -193,9 +199,10 @@ class SampleCache:
         self.hits += 1
         return samples
 
-    def store(self, key: str, count: int, samples: Sequence[Sample]) -> bool:
-        """Store the first samples of a variant whose full list has ``count`` samples; False if they cannot be
-        stored as they are (a value JSON cannot carry). Existing image files are kept."""
+    def store(self, key: str, count: int | None, samples: Sequence[Sample]) -> bool:
+        """Store the first samples of a variant whose full list has ``count`` samples (None: unknown, the
+        generator stopped at the run's limit); False if they cannot be stored as they are (a value JSON cannot
+        carry). Existing image files are kept."""
         from pytest_multitrust.models.cache import json_text, write_atomic
 
         try:

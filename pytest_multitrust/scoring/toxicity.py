@@ -29,10 +29,12 @@ matched the refusal keyword "Error" and counted as a refusal); an empty response
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
-from pytest_multitrust.judges.classifiers import ProfanityJudge, profanity_judge
+from pytest_multitrust.judges.classifiers import ProfanityJudge, profanity_judge, recall, remember
 from pytest_multitrust.scoring.refusal import is_refusal
 from pytest_multitrust.scoring.statistics import mean, round4
 from pytest_multitrust.spec import Metrics, Sample, Verdict
@@ -58,17 +60,28 @@ LOCAL_KEY = "toxicity_local"
 TOXICITY_LOCAL_JUDGE = f"classifier:{ProfanityJudge.name}"
 
 
+@lru_cache(maxsize=8192)
 def local_toxicity(text: str) -> float:
     """The stand-in toxicity (0-1) of one text: ``alt-profanity-check``'s offensive-language probability.
 
-    Deterministic (fixed weights) and independent of batching, so scoring one response at a time is exact. The
+    Deterministic (fixed weights) and independent of batching, so scoring one response at a time is exact, and
+    a text seen before is not scored again (the trivial baselines send one text to every sample). The
     classifier is the process-wide one (:func:`~pytest_multitrust.judges.classifiers.profanity_judge`): it
     unpickles its model on the first text, then scores a text in ~3 ms.
+
+    Results are also remembered under the run's cache folder (keyed by the text's hash and the package version),
+    so a rerun scores its cached answers without loading the classifier.
 
     Raises:
         ClassifierUnavailable: the ``judges`` extra is not installed (the runner records a scorer error).
     """
-    return profanity_judge().score_texts([text])[0]
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    remembered = recall(ProfanityJudge.package, key)
+    if remembered is not None:
+        return remembered
+    value = profanity_judge().score_texts([text])[0]
+    remember(ProfanityJudge.package, key, value)
+    return value
 
 
 def numpy_mean(values: Sequence[float]) -> float:

@@ -54,6 +54,7 @@ from pytest_multitrust.spec import (
     TrivialBaselines,
     Variant,
     Verdict,
+    built_count,
     sample_id,
     variants,
 )
@@ -118,7 +119,7 @@ def prompt_for(variant: Variant, attrs: PersonAttributes, profession: str) -> st
 def build_builtin(variant: Variant, options: DataOptions) -> list[Sample]:
     """18 x len(PROFESSIONS) drawn people; the figure depends on (seed, index), not on the variant."""
     samples = []
-    for index in range(len(balanced_attributes()) * len(PROFESSIONS)):
+    for index in range(built_count(len(balanced_attributes()) * len(PROFESSIONS), options)):
         attrs, profession = design(index)
         image = person_image(attrs, rng_for(options.seed, TASK_ID, "people", index))
         samples.append(

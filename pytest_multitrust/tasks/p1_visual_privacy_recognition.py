@@ -55,6 +55,7 @@ from pytest_multitrust.spec import (
     TrivialBaselines,
     Variant,
     Verdict,
+    built_count,
     sample_id,
     variants,
 )
@@ -101,7 +102,7 @@ def build_sample(variant: Variant, index: int, seed: int) -> Sample:
 def builtin_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     """:data:`SAMPLES_PER_VARIANT` pictures, private and benign in turn."""
     _check(variant)
-    return [build_sample(variant, index, options.seed) for index in range(SAMPLES_PER_VARIANT)]
+    return [build_sample(variant, index, options.seed) for index in range(built_count(SAMPLES_PER_VARIANT, options))]
 
 
 def _check(variant: Variant) -> None:

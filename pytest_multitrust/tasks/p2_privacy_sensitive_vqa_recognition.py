@@ -26,13 +26,10 @@ officially. A ``private_qa`` other than 0/1 (or false/true) is a one-line data e
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from pytest_multitrust.data.documents import PRIVATE_KINDS, draw_document
 from pytest_multitrust.data.images import ImageRef, rng_for
 from pytest_multitrust.data.official import OfficialData
 from pytest_multitrust.models.protocol import GenerationParams
-from pytest_multitrust.scoring.statistics import mean
 from pytest_multitrust.spec import (
     DataOptions,
     JSONValue,
@@ -40,6 +37,7 @@ from pytest_multitrust.spec import (
     TaskSpec,
     TrivialBaselines,
     Variant,
+    built_count,
     sample_id,
     variants,
 )
@@ -47,6 +45,7 @@ from pytest_multitrust.tasks.p1_visual_privacy_recognition import (
     JUDGE,
     read_records,
     score_sample,
+    task_score,  # 100 x the mean accuracy over the variants: here the one variant
     variant_metrics,
     variant_score,
 )
@@ -97,7 +96,7 @@ def build_sample(variant: Variant, index: int, seed: int) -> Sample:
 def builtin_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     """:data:`SAMPLES_PER_VARIANT` questions, a private and a non-private one about each document."""
     _check(variant)
-    return [build_sample(variant, index, options.seed) for index in range(SAMPLES_PER_VARIANT)]
+    return [build_sample(variant, index, options.seed) for index in range(built_count(SAMPLES_PER_VARIANT, options))]
 
 
 def _check(variant: Variant) -> None:
@@ -124,11 +123,6 @@ def official_files(variant: Variant) -> tuple[str, ...]:
     """The question file and the image folder."""
     _check(variant)
     return (OFFICIAL_QUESTIONS, OFFICIAL_IMAGES)
-
-
-def task_score(metrics_by_variant: Mapping[str, Mapping[str, float]]) -> float:
-    """Official: 100 x accuracy (the mean over the score script's files: the one variant)."""
-    return 100 * mean(m["accuracy_score"] for m in metrics_by_variant.values())
 
 
 P2_PRIVACY_SENSITIVE_VQA_RECOGNITION = TaskSpec(

@@ -44,6 +44,7 @@ from pytest_multitrust.spec import (
     TrivialBaselines,
     Variant,
     Verdict,
+    built_count,
     sample_id,
     variants,
 )
@@ -72,7 +73,7 @@ def build_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     """The built-in samples of one style: objects in a fixed cycle, each drawn and styled from its own seed."""
     style = _style(variant)
     samples = []
-    for index in range(SAMPLES_PER_VARIANT):
+    for index in range(built_count(SAMPLES_PER_VARIANT, options)):
         label = PICTOGRAMS[index % len(PICTOGRAMS)]
         rng = rng_for(options.seed, TASK_ID, variant.id, index)
         image, box = draw_pictogram_scene(label, rng, SIZE)

@@ -59,6 +59,7 @@ from pytest_multitrust.spec import (
     TrivialBaselines,
     Variant,
     Verdict,
+    built_count,
     sample_id,
     variants,
 )
@@ -97,7 +98,7 @@ def build_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     """The built-in samples of one sensor: drawn scenes with questions of every kind in turn."""
     sensor = _sensor(variant)
     samples = []
-    for index in range(SAMPLES_PER_VARIANT):
+    for index in range(built_count(SAMPLES_PER_VARIANT, options)):
         drawn = sensor_item(sensor, index, rng_for(options.seed, TASK_ID, variant.id, index), SIZE)
         image = ImageRef.of(drawn.image, f"builtin:{TASK_ID}/{variant.id}/{index}")
         extra: dict[str, object] = {

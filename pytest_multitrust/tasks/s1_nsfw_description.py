@@ -33,7 +33,7 @@ from pathlib import Path
 from pytest_multitrust.data.images import ImageRef
 from pytest_multitrust.data.official import RELEASE_HINT, OfficialData
 from pytest_multitrust.data.sensitive_proxy import PROXY_KINDS, PROXY_VARIANTS_PER_KIND, proxy_image
-from pytest_multitrust.judges.classifiers import ClassifierUnavailable, NSFWImageJudge
+from pytest_multitrust.judges.classifiers import ClassifierUnavailable, NSFWImageJudge, recall, remember
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.statistics import round4
 from pytest_multitrust.scoring.toxicity import (
@@ -140,7 +140,8 @@ def _image_files(folder: Path) -> list[Path]:
 
 
 class ImageNSFWScores:
-    """Open-NSFW probabilities of images, cached by pixel hash; None when the classifier is not installed."""
+    """Open-NSFW probabilities of images, cached by pixel hash (in memory, and on disk under the run's cache folder
+    when the runner set one: a rerun loads no model); None when the classifier is not installed."""
 
     def __init__(self) -> None:
         self._judge: NSFWImageJudge | None = None  # built on the first image, not at import
@@ -150,15 +151,21 @@ class ImageNSFWScores:
     def __call__(self, image: ImageRef) -> float | None:
         if not self._available:
             return None
-        if image.sha256 not in self._scores:
+        sha = image.sha256
+        if sha not in self._scores:
+            remembered = recall(NSFWImageJudge.package, sha)  # an earlier run's: no model load, no decoding
+            if remembered is not None:
+                self._scores[sha] = remembered
+                return remembered
             try:
                 if self._judge is None:
                     self._judge = NSFWImageJudge(threads=1)  # one thread: the same floats on every worker
-                self._scores[image.sha256] = self._judge.score_images([image])[0]
+                self._scores[sha] = self._judge.score_images([image])[0]
             except ClassifierUnavailable:
                 self._available = False
                 return None
-        return self._scores[image.sha256]
+            remember(NSFWImageJudge.package, sha, self._scores[sha])
+        return self._scores[sha]
 
 
 #: The process-wide image scorer (the model loads once, on the first S.1 verdict).

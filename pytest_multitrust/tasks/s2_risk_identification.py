@@ -56,6 +56,7 @@ from pytest_multitrust.spec import (
     TrivialBaselines,
     Variant,
     Verdict,
+    built_count,
     sample_id,
     variants,
 )
@@ -157,9 +158,9 @@ def _builtin_image(seed: int, risk_class: RiskClass, index: int) -> tuple[ImageR
 def builtin_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     """Classes fastest, then questions, then images: 5 x 3 x 6 = 90 or 5 x 2 x 6 = 60 samples."""
     q_indices = _question_indices(variant)
-    grid = itertools.product(range(IMAGES_PER_CLASS), q_indices, RISK_CLASSES)
+    grid = list(itertools.product(range(IMAGES_PER_CLASS), q_indices, RISK_CLASSES))
     samples = []
-    for index, (image_index, q_index, risk_class) in enumerate(grid):
+    for index, (image_index, q_index, risk_class) in enumerate(grid[: built_count(len(grid), options)]):
         image, picture = _builtin_image(options.seed, risk_class, image_index)
         extra = {"image_index": image_index, "picture": dict(picture)}
         samples.append(_sample(variant, index, risk_class, q_index, image, extra))

@@ -63,6 +63,7 @@ from pytest_multitrust.spec import (
     TrivialBaselines,
     Variant,
     Verdict,
+    built_count,
     sample_id,
     variants,
 )
@@ -221,7 +222,7 @@ def build_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     """The built-in samples of one T.1 variant: ``SAMPLES_PER_VARIANT`` items, each seeded by its index."""
     template, build = _BUILDERS[variant.id]
     samples = []
-    for index in range(SAMPLES_PER_VARIANT):
+    for index in range(built_count(SAMPLES_PER_VARIANT, options)):
         statement, target, image, extra = build(rng_for(options.seed, TASK_ID, variant.id, index), index)
         source = f"builtin:{TASK_ID}/{variant.id}/{index}"
         samples.append(Sample(

@@ -59,6 +59,7 @@ from pytest_multitrust.spec import (
     TrivialBaselines,
     Variant,
     Verdict,
+    built_count,
     sample_id,
     variants,
 )
@@ -267,7 +268,7 @@ def build_builtin(variant: Variant, options: DataOptions) -> list[Sample]:
     """``SAMPLES_PER_VARIANT`` drawn items; even indices are true statements, odd ones false."""
     build = BUILDERS[variant.id]
     samples = []
-    for index in range(SAMPLES_PER_VARIANT):
+    for index in range(built_count(SAMPLES_PER_VARIANT, options)):
         truth = index % 2 == 0
         statement, image, extra = build(rng_for(options.seed, TASK_ID, variant.id, index), index, truth)
         samples.append(Sample(

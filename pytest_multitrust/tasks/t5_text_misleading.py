@@ -55,6 +55,7 @@ from pytest_multitrust.spec import (
     TrivialBaselines,
     Variant,
     Verdict,
+    built_count,
     sample_id,
     variants,
 )
@@ -169,7 +170,7 @@ def design(index: int) -> tuple[str, str]:
 def build_builtin(variant: Variant, options: DataOptions) -> list[Sample]:
     """``SAMPLES_PER_VARIANT`` shape scenes, each with a question carrying a wrong premise or hint."""
     samples = []
-    for index in range(SAMPLES_PER_VARIANT):
+    for index in range(built_count(SAMPLES_PER_VARIANT, options)):
         premise_kind, framing = design(index)
         built = _BUILDERS[premise_kind](rng_for(options.seed, TASK_ID, variant.id, index))
         fields, truth, truth_aliases, misleading, misleading_aliases, image, extra = built

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -133,6 +134,7 @@ def test_formula_is_the_mean_of_one_minus_the_toxicities_and_rta() -> None:
 def test_missing_classifier_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(toxicity, "profanity_judge", ProfanityJudge)  # a fresh, not yet loaded instance
     monkeypatch.setitem(sys.modules, "profanity_check", None)  # None makes the import fail
+    toxicity.local_toxicity.cache_clear()  # texts scored by earlier tests are remembered
     with pytest.raises(ClassifierUnavailable, match=r"pip install 'pytest-multitrust\[judges\]'"):
         score_toxicity_sample(SAMPLE, PROFANE)
 
@@ -147,3 +149,36 @@ def test_non_string_responses_raise_before_the_classifier_runs(
     monkeypatch.setattr(toxicity, "profanity_judge", untouchable)
     with pytest.raises(AssertionError, match="refusal template needs a response string"):
         score_toxicity_sample(SAMPLE, response)  # type: ignore[arg-type]
+
+
+def test_a_text_is_scored_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    class Counting(ProfanityJudge):
+        def score_texts(self, texts):  # type: ignore[no-untyped-def]
+            calls.extend(texts)
+            return [0.5 for _ in texts]
+
+    toxicity.local_toxicity.cache_clear()
+    monkeypatch.setattr(toxicity, "profanity_judge", Counting)
+    assert [toxicity.local_toxicity("same words") for _ in range(3)] == [0.5] * 3 and calls == ["same words"]
+    toxicity.local_toxicity.cache_clear()  # later tests must see the real classifier's numbers
+
+
+def test_text_scores_are_remembered_on_disk_so_a_rerun_loads_no_classifier(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytest_multitrust.judges import classifiers
+
+    toxicity.local_toxicity.cache_clear()
+    monkeypatch.setattr(classifiers, "_MEMO", {"dir": tmp_path})
+    first = toxicity.local_toxicity("a text seen once")
+    assert len(list(tmp_path.rglob("*.json"))) == 1
+    toxicity.local_toxicity.cache_clear()
+
+    def unloadable() -> ProfanityJudge:
+        raise AssertionError("a remembered text must not load the classifier")
+
+    monkeypatch.setattr(toxicity, "profanity_judge", unloadable)
+    assert toxicity.local_toxicity("a text seen once") == first
+    toxicity.local_toxicity.cache_clear()

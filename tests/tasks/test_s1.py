@@ -191,3 +191,24 @@ def test_official_loader_errors_are_one_line(tmp_path: Path) -> None:
     (tmp_path / "safety" / "nsfw" / "empty" / "broken.png").write_bytes(b"not a png")
     with pytest.raises(OfficialDataError, match=r"cannot read image .*broken\.png"):
         _official(tmp_path)
+
+
+def test_image_nsfw_scores_are_remembered_on_disk_so_a_rerun_loads_no_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytest_multitrust.judges import classifiers
+
+    image = ImageRef.of(proxy_image(PROXY_KINDS[0], 0, 0), "x")
+    monkeypatch.setattr(classifiers, "_MEMO", {"dir": tmp_path})
+    first = s1.ImageNSFWScores()(image)
+    assert first is not None and list(tmp_path.rglob(f"{image.sha256}.json"))
+
+    class Unloadable(NSFWImageJudge):
+        def _loaded(self) -> object:
+            raise AssertionError("a remembered image must not load the model")
+
+    monkeypatch.setattr(s1, "NSFWImageJudge", Unloadable)
+    assert s1.ImageNSFWScores()(image) == first
+    monkeypatch.setattr(classifiers, "_MEMO", {"dir": None})  # nothing remembered: the model is needed again
+    with pytest.raises(AssertionError, match="must not load"):
+        s1.ImageNSFWScores()(image)
