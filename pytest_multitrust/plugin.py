@@ -96,8 +96,9 @@ def multitrust_settings(pytestconfig: pytest.Config) -> Settings:
     return pytestconfig.stash[settings_key]
 
 
-def _open_or_fail(option: str, open_: Callable[[], Model]) -> Model:
-    """Open a model; a load error the user can fix fails each test with its one line, not a traceback."""
+def _open_or_fail(open_: Callable[[], Model]) -> Model:
+    """Open a model; a load error the user can fix (its line names the option) fails each test with that one
+    line, not a traceback."""
     from pytest_multitrust.models.protocol import ModelLoadError
 
     try:
@@ -119,7 +120,7 @@ def multitrust_model(multitrust_settings: Settings) -> Iterator[Model]:
 
     settings = multitrust_settings
     options = LoadOptions(settings.data.seed, settings.model_args)
-    model = _open_or_fail("--model", lambda: open_model("--model", settings.model, options, settings.cache_dir))
+    model = _open_or_fail(lambda: open_model("--model", settings.model, options, settings.cache_dir))
     yield model
     close_model(model)
 
@@ -136,7 +137,7 @@ def multitrust_judge(multitrust_settings: Settings) -> Iterator[Model | None]:
         yield None
         return
     options = LoadOptions(settings.data.seed, settings.judge_args)
-    judge = _open_or_fail("--judge", lambda: open_model("--judge", spec, options, settings.cache_dir))
+    judge = _open_or_fail(lambda: open_model("--judge", spec, options, settings.cache_dir))
     yield judge
     close_model(judge)
 
