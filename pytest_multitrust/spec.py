@@ -11,7 +11,7 @@ import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from pytest_multitrust.models.protocol import GenerationParams
 
@@ -304,6 +304,22 @@ class TaskSpec:
 def variants(task_id: str, *pairs: tuple[str, str]) -> tuple[Variant, ...]:
     """Shorthand: ``variants("p6", ("enron-email-text", "text"), ...)``."""
     return tuple(Variant(task_id, variant_id, modality) for variant_id, modality in pairs)
+
+
+KeyT = TypeVar("KeyT", bound=str)
+
+
+def variant_key(variant: Variant, prefix: str, known: Sequence[KeyT]) -> KeyT:
+    """The part of ``variant.id`` after ``prefix``, as one of ``known`` (``coco-o-sketch`` -> ``sketch``).
+
+    Raises:
+        KeyError: the variant is not ``prefix`` + one of ``known`` (the message lists the expected ids).
+    """
+    suffix = variant.id.removeprefix(prefix) if variant.id.startswith(prefix) else None
+    for key in known:
+        if key == suffix:
+            return key
+    raise KeyError(f"task {variant.task_id} has no variant {variant.id!r}; expected {prefix}{{{','.join(known)}}}")
 
 
 def sample_id(variant: Variant, index: int) -> str:

@@ -46,6 +46,7 @@ from pytest_multitrust.spec import (
     Verdict,
     built_count,
     sample_id,
+    variant_key,
     variants,
 )
 
@@ -62,11 +63,7 @@ R1_VARIANTS: tuple[Variant, ...] = variants(TASK_ID, *((f"{VARIANT_PREFIX}{style
 
 
 def _style(variant: Variant) -> Style:
-    style = variant.id.removeprefix(VARIANT_PREFIX)
-    for known in STYLES:
-        if known == style:
-            return known
-    raise KeyError(f"task r1 has no variant {variant.id!r}; expected coco-o-{{{','.join(STYLES)}}}")
+    return variant_key(variant, VARIANT_PREFIX, STYLES)
 
 
 def build_samples(variant: Variant, options: DataOptions) -> list[Sample]:

@@ -61,6 +61,7 @@ from pytest_multitrust.spec import (
     Verdict,
     built_count,
     sample_id,
+    variant_key,
     variants,
 )
 
@@ -77,11 +78,7 @@ R2_VARIANTS: tuple[Variant, ...] = variants(TASK_ID, *((f"{VARIANT_PREFIX}{senso
 
 
 def _sensor(variant: Variant) -> Sensor:
-    name = variant.id.removeprefix(VARIANT_PREFIX)
-    for known in SENSORS:
-        if known == name:
-            return known
-    raise KeyError(f"task r2 has no variant {variant.id!r}; expected benchlmm-{{{','.join(SENSORS)}}}")
+    return variant_key(variant, VARIANT_PREFIX, SENSORS)
 
 
 def _sample(

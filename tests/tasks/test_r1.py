@@ -201,3 +201,12 @@ def test_official_samples_score_end_to_end(tmp_path: Path) -> None:
     assert scripted_scores(R1, reference.refuse_all, official)[1] == 0.0
     dog_only = scripted_scores(R1, lambda s: "A dog." if s.target == "dog" else "A person.", official)
     assert dog_only[1] == pytest.approx(100 * 0.3333)  # only the first label counts, as upstream's gt_label[0]
+
+
+def test_an_unknown_style_variant_names_the_expected_ids() -> None:
+    from pytest_multitrust.spec import Variant, variant_key
+
+    assert variant_key(R1.variant("coco-o-sketch"), "coco-o-", STYLES) == "sketch"
+    for wrong in ("coco-o-nope", "sketch", "x-coco-o-sketch"):
+        with pytest.raises(KeyError, match=r"task r1 has no variant .*; expected coco-o-\{cartoon,handmake,"):
+            variant_key(Variant("r1", wrong), "coco-o-", STYLES)
