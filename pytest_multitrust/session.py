@@ -18,6 +18,7 @@ import pytest
 
 from pytest_multitrust.aggregation import Scope
 from pytest_multitrust.models.cache import write_atomic
+from pytest_multitrust.provenance import installed_versions
 from pytest_multitrust.timing import PHASES, summary, time_line
 
 if TYPE_CHECKING:
@@ -43,15 +44,7 @@ MANIFEST_PACKAGES = ("pytest-multitrust", "pytest", "torch", "transformers", "to
 
 def package_versions() -> dict[str, str]:
     """Installed versions of :data:`MANIFEST_PACKAGES` (read from metadata: nothing is imported)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = {}
-    for name in MANIFEST_PACKAGES:
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            continue
-    return found
+    return installed_versions(MANIFEST_PACKAGES)
 
 
 def remember_spec(spec: TaskSpec) -> str:

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_multitrust.attacks.families import CLIP_FAMILIES, VLM_FAMILIES, View, clip_view, vlm_view
 from pytest_multitrust.models.hf_checkpoint import cached_snapshot, checkpoint_digest, sha256_json
+from pytest_multitrust.provenance import installed_versions
 from pytest_multitrust.spec import PrepareUnavailable
 
 if TYPE_CHECKING:
@@ -101,16 +101,6 @@ def resize_for(image: PILImage.Image, size: tuple[int, int], resample: int, crop
     resized = rgb.resize(scaled, resample)
     left, top = (scaled[0] - width) // 2, (scaled[1] - height) // 2
     return resized.crop((left, top, left + width, top + height))
-
-
-def _versions() -> dict[str, str]:
-    found = {}
-    for name in _VERSIONED:
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            continue
-    return found
 
 
 def _first_parameter(model: Any) -> Any:
@@ -210,7 +200,8 @@ def surrogate_key(spec: str, seed: int = 0) -> str:
     """The encoder key of a surrogate, cheaply: weight-file digests and settings (tiny: name, seed, versions)."""
     tiny = _tiny_name(spec)
     if tiny is not None:
-        return sha256_json({"schema": ENCODER_SCHEMA, "source": "tiny", "name": tiny, "seed": seed, **_versions()})
+        versions = installed_versions(_VERSIONED)
+        return sha256_json({"schema": ENCODER_SCHEMA, "source": "tiny", "name": tiny, "seed": seed, **versions})
     folder = surrogate_folder(spec)
     settings = {
         name: (folder / name).read_text(encoding="utf-8")

