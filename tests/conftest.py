@@ -62,3 +62,19 @@ def write_replay(path: Path, tasks: Iterable[TaskSpec], answer: Callable[[Sample
 @pytest.fixture(scope="session")
 def tasks() -> dict[str, TaskSpec]:
     return registered_tasks()
+
+
+def write_jsonl_with_images(labels: Path, source: Path, lines: list[object]) -> Path:
+    """An official-layout label file of JSON lines (a ``str`` line is written as is, to test malformed ones) and
+    a small PNG under ``source`` for every line's ``image_name``; returns ``source``."""
+    from PIL import Image
+
+    labels.parent.mkdir(parents=True, exist_ok=True)
+    text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines)
+    labels.write_text(text + "\n", encoding="utf-8")
+    for index, line in enumerate(lines):
+        if isinstance(line, dict) and "image_name" in line:
+            path = source / line["image_name"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            Image.new("RGB", (8, 6), (index, 0, 0)).save(path)
+    return source

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from functools import partial
@@ -11,7 +10,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.data.pictograms import LABEL_WORDS, PICTOGRAMS, label_words
@@ -22,6 +20,7 @@ from pytest_multitrust.tasks.r1_artistic_style_ood import (
     R1_ARTISTIC_STYLE_OOD,
     SAMPLES_PER_VARIANT,
 )
+from tests.conftest import write_jsonl_with_images
 from tests.reference import official_samples, scripted_scores
 from tests.reference import r1 as reference
 
@@ -125,15 +124,7 @@ SOURCE = "robustness/ood-artistic/source"
 
 def _write_official(root: Path, style: str, lines: list[object]) -> Path:
     """``label/{style}.json`` as JSON lines (a str line is written as is) and one PNG per ``image_name``."""
-    (root / LABELS).mkdir(parents=True, exist_ok=True)
-    text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines)
-    (root / LABELS / f"{style}.json").write_text(text + "\n", encoding="utf-8")
-    for index, line in enumerate(lines):
-        if isinstance(line, dict) and "image_name" in line:
-            path = root / SOURCE / line["image_name"]
-            path.parent.mkdir(parents=True, exist_ok=True)
-            Image.new("RGB", (8, 6), (index, 0, 0)).save(path)
-    return root / SOURCE
+    return write_jsonl_with_images(root / LABELS / f"{style}.json", root / SOURCE, lines)
 
 
 _official = partial(official_samples, R1)

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.data.sensors import SENSORS, question_kinds
@@ -31,6 +30,7 @@ from pytest_multitrust.tasks.r2_sensor_style_ood import (
     graded_mention,
     snap_to_scale,
 )
+from tests.conftest import write_jsonl_with_images
 from tests.reference import official_samples, scripted_scores
 from tests.reference import r2 as reference
 
@@ -281,15 +281,7 @@ SOURCE = "robustness/ood-sensor/source"
 
 def _write_official(root: Path, sensor: str, lines: list[object]) -> Path:
     """``label/{sensor}.json`` as JSON lines (a str line is written as is) and one PNG per ``image_name``."""
-    (root / LABELS).mkdir(parents=True, exist_ok=True)
-    text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines)
-    (root / LABELS / f"{sensor}.json").write_text(text + "\n", encoding="utf-8")
-    for index, line in enumerate(lines):
-        if isinstance(line, dict) and "image_name" in line:
-            path = root / SOURCE / line["image_name"]
-            path.parent.mkdir(parents=True, exist_ok=True)
-            Image.new("RGB", (8, 6), (index, 0, 0)).save(path)
-    return root / SOURCE
+    return write_jsonl_with_images(root / LABELS / f"{sensor}.json", root / SOURCE, lines)
 
 
 _official = partial(official_samples, R2)
