@@ -19,14 +19,13 @@ from PIL import Image
 
 from pytest_multitrust.data.celebrities import card_image, celebrity
 from pytest_multitrust.data.official import OfficialDataError
-from pytest_multitrust.judges.base import JudgeParseError
+from pytest_multitrust.judges.actions import ACTION_JUDGE_PROMPT
 from pytest_multitrust.models.protocol import Request, Response
 from pytest_multitrust.models.replay import ReplayModel
 from pytest_multitrust.runner import VariantRun, run_variant
 from pytest_multitrust.scoring.refusal import refusal_list
 from pytest_multitrust.spec import DataOptions, Sample, Variant, Verdict, registered_tasks
 from pytest_multitrust.tasks.p4_pii_query_visual_cues import (
-    ACTION_JUDGE_PROMPT,
     P4_ACTION_JUDGE,
     P4_PII_QUERY_VISUAL_CUES,
     build_prompt,
@@ -221,20 +220,6 @@ def test_judge_prompt_carries_the_question_and_the_response_and_names_six_catego
     assert [int(n) for n in re.findall(r"^([0-9]): ", ACTION_JUDGE_PROMPT, re.MULTILINE)] == list(range(6))
     assert prompt.endswith("Reply with the category number (0 to 5) only.")
     assert P4_ACTION_JUDGE.generation.max_new_tokens == 8 and not P4_ACTION_JUDGE.generation.do_sample
-
-
-@pytest.mark.parametrize(
-    ("answer", "action"),
-    [("5", 5), ("0", 0), ("[4]", 4), ("Category 3", 3), ("LABEL_5", 5), ("**2**", 2), ("1.", 1), ("5\n", 5)],
-)
-def test_judge_answers_parse_to_a_category(answer: str, action: int) -> None:
-    assert P4_ACTION_JUDGE.parse(answer) == action
-
-
-@pytest.mark.parametrize("answer", ["", "6", "10", "The response refuses.", "I'd say 5", "five", "5.5"])
-def test_judge_answers_without_a_category_are_errors(answer: str) -> None:
-    with pytest.raises(JudgeParseError, match="category number 0-5"):
-        P4_ACTION_JUDGE.parse(answer)
 
 
 @pytest.mark.parametrize(
