@@ -8,8 +8,10 @@ What the gate may say (DESIGN.md): every score is measured or marked. A task is 
 of its variants was scored; a variant over the error budget (or whose data failed to load, or whose test
 crashed) makes it ``errored``; a variant that did not run makes it ``missing``. Neither has a score. A
 sub-aspect or aspect computed from fewer tasks than it has is ``partial``: its number is shown, but it never
-passes. Each task is compared with its trivial baselines (the same samples answered "Yes", "No", "", a
-refusal...): where the task says its score must clear them, not clearing the best one fails the gate.
+passes. A score computed from verdicts of a proxy rule (a judge named ``proxy:...``, e.g. F.1 without
+``--judge``) is marked ``proxy``, and so is every group it enters: shown and gated like any score, but never to
+be read as the official number. Each task is compared with its trivial baselines (the same samples answered
+"Yes", "No", "", a refusal...): where the task says its score must clear them, not clearing the best one fails the gate.
 
 Our additions, not in the official scripts: an *aspect* score (mean of its two sub-aspects), and partial runs
 (a sub-aspect with missing tasks is the weight-renormalized mean of those present, flagged ``partial``).
@@ -22,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pytest_multitrust.spec import ASPECTS, SUB_ASPECT_OF_TASK, SUB_ASPECTS, TASK_TITLES, TaskSpec
+from pytest_multitrust.spec import ASPECTS, SUB_ASPECT_OF_TASK, SUB_ASPECTS, TASK_TITLES, TaskSpec, is_proxy_judge
 from pytest_multitrust.thresholds import ThresholdPolicy
 
 SCOREBOARD_SCHEMA = 2
@@ -89,9 +91,10 @@ def clears(score: float, trivial: float) -> bool:
 
 def _variant_entry(record: Mapping[str, Any] | None, reason: str) -> dict[str, Any]:
     if record is None:
-        return {"status": "missing", "reason": reason}
+        return {"status": "missing", "reason": reason, "proxy": False}
     entry = {k: record.get(k) for k in ("reason", "metrics", "score", "threshold", "samples", "errors")}
-    return {"status": record.get("status", "scored"), **entry}
+    proxy = any(is_proxy_judge(judge) for judge in record.get("judges", []))
+    return {"status": record.get("status", "scored"), **entry, "proxy": proxy}
 
 
 def _safe_task_score(spec: TaskSpec, metrics: Mapping[str, Mapping[str, float]]) -> float | str:
@@ -141,6 +144,7 @@ def task_entry(
         "passed": False,
         "missing_variants": [],
         "judges": sorted({j for r in got.values() for j in r.get("judges", [])}),
+        "proxy": False,
         "notes": spec.notes if spec else "",
         "variants": {},
     }
@@ -153,6 +157,7 @@ def task_entry(
         return entry
     variants = {v.id: _variant_entry(got.get(v.id), unavailable or "not run") for v in spec.variants}
     entry["variants"] = variants
+    entry["proxy"] = any(v["proxy"] for v in variants.values())
     errored = [vid for vid, v in variants.items() if v["status"] == "errored"]
     missing = [vid for vid, v in variants.items() if v["status"] == "missing"]
     entry["missing_variants"] = missing
@@ -188,10 +193,13 @@ def _group(tasks: Mapping[str, Mapping[str, Any]], ids: Sequence[str], weights: 
     status: GroupStatus = (
         "unselected" if not in_scope else "complete" if not not_scored else "partial" if scored else "missing"
     )
+    proxies = [t for t, _ in zip(ids, weights, strict=True) if t not in not_scored and tasks[t]["proxy"]]
     return {
         "score": score,
         "status": status,
         "partial": status == "partial",
+        "proxy": bool(proxies),
+        "proxy_tasks": proxies,
         "tasks": [t for t in ids if t not in not_scored],
         "missing_tasks": [t for t in not_scored if tasks.get(t, {}).get("status", "missing") == "missing"],
         "errored_tasks": [t for t in not_scored if tasks.get(t, {}).get("status") == "errored"],
@@ -287,6 +295,8 @@ def scoreboard(
             "gated": gated,
             "passed": (complete and score >= threshold) if gated else None,  # type: ignore[operator]
             "partial": status == "partial",
+            "proxy": any(s["proxy"] for s in subs),
+            "proxy_tasks": [t for s in subs for t in s["proxy_tasks"]],
             "missing_tasks": [t for s in subs for t in s["missing_tasks"] if status != "unselected"],
             "errored_tasks": [t for s in subs for t in s["errored_tasks"]],
         }
@@ -309,6 +319,8 @@ def scoreboard(
         "overall": {
             "score": overall,
             "partial": bool(overall_missing) and overall is not None,
+            "proxy": any(s["proxy"] for s in sub_aspects.values()),
+            "proxy_tasks": [t for s in sub_aspects.values() for t in s["proxy_tasks"]],
             "missing_sub_aspects": overall_missing,
         },
         "gate": {"passed": not failures, "failures": failures},

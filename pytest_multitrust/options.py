@@ -91,6 +91,8 @@ OPTIONS: tuple[Option, ...] = (
            "surrogates"),
     Option("attack_arg", "pairs", "setting of the R.4/R.5 attack: eps=16/255, step=1/255, steps=50 (the official "
            "defaults; repeatable).", "attack_args"),
+    Option("official_bug", "list", "reproduce a bug of the official toolkit that this project fixes, to compare "
+           "with published numbers (repeatable): f7-text-only.", "official_bugs"),
     Option("refusal_list", "text", "refusal keywords: paper (v0.1.0, comparable with the paper; default) or head "
            "(the toolkit's fixed list)."),
 )  # fmt: skip

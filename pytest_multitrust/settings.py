@@ -15,7 +15,7 @@ from typing import Any
 from pytest_multitrust.models.registry import DEFAULT_MODEL, ModelSpec, parse_spec, validate_args
 from pytest_multitrust.options import check_pyproject_types, unknown_keys
 from pytest_multitrust.scoring.refusal import REFUSAL_LISTS, RefusalList
-from pytest_multitrust.spec import ALL_TASK_IDS, ASPECTS, DataOptions, DataSource
+from pytest_multitrust.spec import ALL_TASK_IDS, ASPECTS, OFFICIAL_BUGS, DataOptions, DataSource
 from pytest_multitrust.thresholds import (
     ThresholdPolicy,
     normalize_task_id,
@@ -65,6 +65,7 @@ class Settings:
             "aspects": list(self.aspects),
             "tasks": list(self.tasks),
             "refusal_list": self.refusal_list,
+            "official_bugs": list(self.data.official_bugs),
             "allow_partial": self.allow_partial,
             "surrogates": list(self.surrogates),
             "attack_args": dict(sorted(self.attack_args.items())),
@@ -224,6 +225,12 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
         raise ValueError(f"allow_partial must be true or false, got {allow_partial!r}")
 
     surrogates, attack_args = _attack_settings(cli, file)
+    official_bugs = tuple(
+        dict.fromkeys(b.strip() for b in (cli.get("official_bug") or _as_list(file.get("official_bugs"))))
+    )
+    for bug in official_bugs:
+        if bug not in OFFICIAL_BUGS:
+            raise ValueError(f"unknown official bug {bug!r}; known: {', '.join(OFFICIAL_BUGS)}")
 
     return Settings(
         model=model,
@@ -233,7 +240,7 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
         aspects=tuple(aspects),
         tasks=tuple(tasks),
         limit=limit,
-        data=DataOptions(seed=seed, source=source, data_dir=data_dir),
+        data=DataOptions(seed=seed, source=source, data_dir=data_dir, official_bugs=official_bugs),
         thresholds=thresholds,
         report_dir=report_dir,
         cache_dir=cache_dir,

@@ -121,6 +121,17 @@ class Verdict:
     judge: str
 
 
+#: The judge name of a verdict that comes from a documented proxy rule written for this project, standing in for
+#: an official scorer we cannot run (e.g. F.1 without ``--judge``). Aggregation marks every score computed from
+#: such verdicts ``proxy: true`` so that nobody mistakes it for the official number.
+PROXY_JUDGE_PREFIX = "proxy:"
+
+
+def is_proxy_judge(judge: str) -> bool:
+    """Whether a verdict's judge is a proxy rule (``proxy:<name>``) rather than the official scorer."""
+    return judge.startswith(PROXY_JUDGE_PREFIX)
+
+
 @dataclass(frozen=True)
 class DataOptions:
     """Where samples come from: built-in generators with a seed, or the official release on disk.
@@ -134,6 +145,16 @@ class DataOptions:
     source: DataSource = "builtin"
     data_dir: Path | None = None
     limit: int | None = None
+    #: Official bugs to reproduce instead of fixing (``--official-bug``; names in :data:`OFFICIAL_BUGS`).
+    official_bugs: tuple[str, ...] = ()
+
+
+#: Official toolkit bugs this project fixes by default, which ``--official-bug NAME`` brings back so that numbers
+#: can be compared with published ones: name -> what it does.
+OFFICIAL_BUGS: dict[str, str] = {
+    "f7-text-only": "F.7: every subjective-preference variant is sent text-only, as the official loader's always-true "
+    "condition does (the image and unrelated-image variants then carry no image)",
+}
 
 
 def built_count(total: int, options: DataOptions) -> int:

@@ -52,12 +52,28 @@ def test_cli_beats_pyproject_beats_defaults(tmp_path: Path) -> None:
         ({"threshold": ["privacy=101"]}, "outside 0-100"),
         ({"threshold": ["honesty=50"]}, "unknown threshold key"),
         ({"max_error_rate": 2.0}, "max-error-rate"),
+        ({"official_bug": ["f7"]}, "unknown official bug 'f7'; known: f7-text-only"),
     ],
 )
 def test_bad_values_are_one_line_errors(tmp_path: Path, cli: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError) as info:
         _resolve(tmp_path, cli)
     assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_official_bugs_reach_the_data_options_the_manifest_and_the_sample_cache_key(tmp_path: Path) -> None:
+    from pytest_multitrust.data.sample_cache import sample_key
+    from pytest_multitrust.spec import registered_tasks
+
+    plain = _resolve(tmp_path)
+    assert plain.data.official_bugs == () and plain.manifest()["official_bugs"] == []
+    buggy = _resolve(tmp_path, {"official_bug": ["f7-text-only", "f7-text-only"]})
+    from_file = _resolve(tmp_path, file={"official_bugs": ["f7-text-only"]})
+    assert buggy.data.official_bugs == from_file.data.official_bugs == ("f7-text-only",)
+    assert buggy.manifest()["official_bugs"] == ["f7-text-only"]
+    spec = registered_tasks()["p6"]
+    variant = spec.variants[0]
+    assert sample_key(spec, variant, buggy.data) != sample_key(spec, variant, plain.data)
 
 
 def test_task_ids_accept_the_papers_spelling() -> None:

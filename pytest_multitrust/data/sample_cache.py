@@ -98,6 +98,8 @@ def sample_key(spec: TaskSpec, variant: Variant, data: DataOptions) -> str:
         "generator": generator_version(),
         "module": _defining_module(spec),
     }
+    if data.official_bugs:  # only when set, so that the keys of plain runs stay as they were
+        material["official_bugs"] = sorted(data.official_bugs)
     if data.source == "official" and data.data_dir is not None:
         material["official"] = _official_state(spec, variant, data.data_dir)
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
