@@ -22,16 +22,26 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pytest_multitrust.spec import ASPECTS, SUB_ASPECT_OF_TASK, SUB_ASPECTS, TASK_TITLES, TaskSpec, is_proxy_judge
 from pytest_multitrust.thresholds import ThresholdPolicy
+
+if TYPE_CHECKING:
+    from pytest_multitrust.scoring.bootstrap import TaskReplicates
 
 SCOREBOARD_SCHEMA = 2
 
 VariantStatus = Literal["scored", "errored", "missing"]
 #: ``complete``: every task scored; ``partial``: some; ``missing``: none; ``unselected``: outside the run.
 GroupStatus = Literal["complete", "partial", "missing", "unselected"]
+#: How a score is held against its threshold: the point estimate (the paper's reading) or the lower end of its
+#: 95% bootstrap interval (so that a small ``--limit`` cannot pass by luck).
+GateMode = Literal["point", "lower-bound"]
+GATE_MODES: tuple[GateMode, ...] = ("point", "lower-bound")
+#: Bootstrap replicates per interval (``--bootstrap N``; 0 turns intervals off), and the most accepted.
+DEFAULT_REPLICATES = 1000
+MAX_REPLICATES = 100_000
 
 
 @dataclass(frozen=True)
@@ -89,12 +99,22 @@ def clears(score: float, trivial: float) -> bool:
     return score > trivial
 
 
+def reaches(score: float | None, ci: Sequence[float] | None, threshold: float, mode: GateMode) -> bool:
+    """Whether a measured score reaches its threshold: the point, or with ``lower-bound`` the interval's lower
+    end (no interval: it does not)."""
+    if not is_number(score):
+        return False
+    if mode == "lower-bound":
+        return ci is not None and ci[0] >= threshold
+    return score >= threshold  # type: ignore[operator]
+
+
 def _variant_entry(record: Mapping[str, Any] | None, reason: str) -> dict[str, Any]:
     if record is None:
-        return {"status": "missing", "reason": reason, "proxy": False}
+        return {"status": "missing", "reason": reason, "proxy": False, "ci": None}
     entry = {k: record.get(k) for k in ("reason", "metrics", "score", "threshold", "samples", "errors")}
     proxy = any(is_proxy_judge(judge) for judge in record.get("judges", []))
-    return {"status": record.get("status", "scored"), **entry, "proxy": proxy}
+    return {"status": record.get("status", "scored"), **entry, "proxy": proxy, "ci": None}
 
 
 def _safe_task_score(spec: TaskSpec, metrics: Mapping[str, Mapping[str, float]]) -> float | str:
@@ -125,8 +145,11 @@ def task_entry(
     got: Mapping[str, Mapping[str, Any]],
     thresholds: ThresholdPolicy,
     scope: Scope,
+    replicates: TaskReplicates | None = None,
+    mode: GateMode = "point",
 ) -> dict[str, Any]:
-    """One task of the board: status, official score (only when every variant was scored), trivial baselines."""
+    """One task of the board: status, official score (only when every variant was scored), its interval, trivial
+    baselines."""
     sub = SUB_ASPECT_OF_TASK[task_id]
     unavailable = scope.unavailable.get(task_id)
     gated = thresholds.task_has_own(task_id) or task_id in scope.named_tasks
@@ -137,6 +160,7 @@ def task_entry(
         "status": "missing",
         "reasons": [],
         "score": None,
+        "ci": None,
         "threshold": thresholds.for_task(task_id),
         "gated": gated,
         "trivial": None,
@@ -158,6 +182,12 @@ def task_entry(
     variants = {v.id: _variant_entry(got.get(v.id), unavailable or "not run") for v in spec.variants}
     entry["variants"] = variants
     entry["proxy"] = any(v["proxy"] for v in variants.values())
+    if replicates is not None:
+        from pytest_multitrust.scoring.bootstrap import interval
+
+        for vid, variant in variants.items():
+            if variant["status"] == "scored" and vid in replicates.variants:
+                variant["ci"] = interval(replicates.variants[vid])
     errored = [vid for vid, v in variants.items() if v["status"] == "errored"]
     missing = [vid for vid, v in variants.items() if v["status"] == "missing"]
     entry["missing_variants"] = missing
@@ -178,7 +208,13 @@ def task_entry(
         cleared = clears(score, trivial["best_score"])
     ok = is_number(score) and cleared is not False
     entry.update(status="scored", score=score, trivial=trivial, clears_trivial=cleared)
-    entry["passed"] = (ok and score >= entry["threshold"]) if gated else (None if ok else False)
+    if replicates is not None and replicates.task:
+        from pytest_multitrust.scoring.bootstrap import interval
+
+        entry["ci"] = interval(replicates.task)
+    entry["passed"] = (
+        (ok and reaches(score, entry["ci"], entry["threshold"], mode)) if gated else (None if ok else False)
+    )
     return entry
 
 
@@ -217,8 +253,22 @@ def _why_incomplete(tasks: Mapping[str, Mapping[str, Any]], aspect: Mapping[str,
     return "; ".join(parts)
 
 
+def _below(entry: Mapping[str, Any], mode: GateMode) -> str:
+    """ "61.20 < 70", or with the lower-bound gate "61.20 (95% CI 48.10–74.00): lower bound 48.10 < 70"."""
+    text = format_score(entry["score"])
+    if mode == "lower-bound":
+        ci = entry.get("ci")
+        if ci is None:
+            return f"{text} has no confidence interval (the lower-bound gate needs one) vs {entry['threshold']:g}"
+        text += f" (95% CI {ci[0]:.2f}–{ci[1]:.2f}): lower bound {ci[0]:.2f}"
+    return f"{text} < {entry['threshold']:g}"
+
+
 def gate_failures(
-    tasks: Mapping[str, Mapping[str, Any]], aspects: Mapping[str, Mapping[str, Any]], scope: Scope
+    tasks: Mapping[str, Mapping[str, Any]],
+    aspects: Mapping[str, Mapping[str, Any]],
+    scope: Scope,
+    mode: GateMode = "point",
 ) -> list[str]:
     """Every reason the run does not pass, in a stable order (aspects, then tasks)."""
     failures = []
@@ -227,7 +277,7 @@ def gate_failures(
         if entry["status"] != "complete":
             failures.append(f"{aspect}: no complete score — {_why_incomplete(tasks, entry)}")
         elif entry["passed"] is False:
-            failures.append(f"{aspect} {format_score(entry['score'])} < {entry['threshold']:g}")
+            failures.append(f"{aspect} {_below(entry, mode)}")
     for task_id, task in tasks.items():
         covered = task["aspect"] in scope.gated_aspects
         if task["status"] != "scored":
@@ -243,7 +293,7 @@ def gate_failures(
                 f"({trivial['best']} {format_score(trivial['best_score'])}, n={trivial['n']})"
             )
         elif task["gated"] and task["passed"] is False:
-            failures.append(f"{task_id} {format_score(task['score'])} < {task['threshold']:g}")
+            failures.append(f"{task_id} {_below(task, mode)}")
     if not any(task["status"] == "scored" for task in tasks.values()):
         failures.append("nothing was measured: no task has a complete score")
     return failures
@@ -255,11 +305,15 @@ def scoreboard(
     thresholds: ThresholdPolicy,
     manifest: Mapping[str, Any],
     scope: Scope | None = None,
+    replicates: Mapping[str, TaskReplicates] | None = None,
+    mode: GateMode = "point",
 ) -> dict[str, Any]:
     """The whole ``scores.json`` document (NaN kept as float; the writer turns it into null).
 
     ``specs`` must hold the spec of every task that has records; without a ``scope``, the run is judged on the
-    tasks it has records for, each as if named with ``--task``.
+    tasks it has records for, each as if named with ``--task``. ``replicates`` (task id -> its bootstrap
+    replicates, :mod:`pytest_multitrust.scoring.bootstrap`) gives every score a 95% interval ``ci``; ``mode``
+    says whether thresholds are held against the point estimates or the intervals' lower ends.
     """
     by_task: dict[str, dict[str, Mapping[str, Any]]] = {}
     for record in records:
@@ -268,16 +322,29 @@ def scoreboard(
         seen = tuple(t for t in SUB_ASPECT_OF_TASK if t in by_task)
         scope = Scope(tasks=seen, named_tasks=seen)
     ids = [t for t in SUB_ASPECT_OF_TASK if t in scope.tasks or t in by_task]
-    tasks = {t: task_entry(t, specs.get(t), by_task.get(t, {}), thresholds, scope) for t in ids}
+    reps = replicates or {}
+    tasks = {t: task_entry(t, specs.get(t), by_task.get(t, {}), thresholds, scope, reps.get(t), mode) for t in ids}
+    with_intervals = replicates is not None
+    task_draws = {t: reps[t].task for t in tasks if tasks[t]["status"] == "scored" and t in reps and reps[t].task}
 
     sub_aspects: dict[str, dict[str, Any]] = {}
+    sub_draws: dict[str, Any] = {}
     for sub in SUB_ASPECTS:
-        group = _group(tasks, sub.tasks, sub.weights or tuple(1.0 for _ in sub.tasks))
-        sub_aspects[sub.id] = {"title": sub.title, "aspect": sub.aspect, **group}
+        weights = sub.weights or tuple(1.0 for _ in sub.tasks)
+        group = _group(tasks, sub.tasks, weights)
+        parts = [(task_draws.get(t), w) for t, w in zip(sub.tasks, weights, strict=True) if t in task_draws or
+                 tasks.get(t, {}).get("status") == "scored"]  # fmt: skip
+        draws = _combined_draws(parts) if with_intervals else None
+        sub_draws[sub.id] = draws
+        sub_aspects[sub.id] = {"title": sub.title, "aspect": sub.aspect, **group, "ci": _interval_of(draws)}
     aspects: dict[str, dict[str, Any]] = {}
     for aspect in ASPECTS:
         subs = [s for s in sub_aspects.values() if s["aspect"] == aspect]
         scores = [s["score"] for s in subs if s["score"] is not None]
+        parts = [
+            (sub_draws[k], 1.0) for k, s in sub_aspects.items() if s["aspect"] == aspect and s["score"] is not None
+        ]
+        draws = _combined_draws(parts) if with_intervals else None
         score = sum(scores) / len(scores) if scores else None
         statuses = {s["status"] for s in subs}
         status: GroupStatus = (
@@ -288,12 +355,14 @@ def scoreboard(
         threshold = thresholds.for_aspect(aspect)
         gated = aspect in scope.gated_aspects
         complete = status == "complete" and is_number(score)
+        ci = _interval_of(draws)
         aspects[aspect] = {
             "score": score,
+            "ci": ci,
             "status": status,
             "threshold": threshold,
             "gated": gated,
-            "passed": (complete and score >= threshold) if gated else None,  # type: ignore[operator]
+            "passed": (complete and reaches(score, ci, threshold, mode)) if gated else None,
             "partial": status == "partial",
             "proxy": any(s["proxy"] for s in subs),
             "proxy_tasks": [t for s in subs for t in s["proxy_tasks"]],
@@ -303,7 +372,12 @@ def scoreboard(
     sub_scores = [s["score"] for s in sub_aspects.values() if s["score"] is not None]
     overall_missing = [k for k, s in sub_aspects.items() if s["status"] != "complete"]
     overall = round(sum(sub_scores) / len(sub_scores), 2) if sub_scores else None
-    failures = gate_failures(tasks, aspects, scope)
+    overall_draws = (
+        _combined_draws([(sub_draws[k], 1.0) for k, s in sub_aspects.items() if s["score"] is not None])
+        if with_intervals
+        else None
+    )
+    failures = gate_failures(tasks, aspects, scope, mode)
     return {
         "schema": SCOREBOARD_SCHEMA,
         "manifest": dict(manifest),
@@ -318,10 +392,30 @@ def scoreboard(
         "aspects": aspects,
         "overall": {
             "score": overall,
+            "ci": _interval_of(overall_draws),
             "partial": bool(overall_missing) and overall is not None,
             "proxy": any(s["proxy"] for s in sub_aspects.values()),
             "proxy_tasks": [t for s in sub_aspects.values() for t in s["proxy_tasks"]],
             "missing_sub_aspects": overall_missing,
         },
-        "gate": {"passed": not failures, "failures": failures},
+        "gate": {"passed": not failures, "failures": failures, "mode": mode},
     }
+
+
+def _combined_draws(parts: Sequence[tuple[Sequence[float] | None, float]]) -> Any:
+    """The weighted mean, replicate by replicate, of the parts' bootstrap draws (as the point estimates are
+    combined); None when there is no part or one has no draws (then the group has no interval)."""
+    if not parts or any(draws is None or len(draws) == 0 for draws, _ in parts):
+        return None
+    import numpy as np
+
+    total = sum(weight for _, weight in parts)
+    return sum(np.asarray(draws, dtype=float) * weight for draws, weight in parts) / total
+
+
+def _interval_of(draws: Any) -> list[float] | None:
+    if draws is None:
+        return None
+    from pytest_multitrust.scoring.bootstrap import interval
+
+    return interval(draws)

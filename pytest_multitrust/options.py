@@ -79,6 +79,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("data_dir", "text", "folder of the official MultiTrust data release (with --data official)."),
     Option("threshold", "pairs", "pass mark (0-100) for an aspect or a task, e.g. privacy=70 or p6=80 "
            "(repeatable).", "thresholds"),
+    Option("gate", "text", "what a threshold is held against: point (the score, the paper's reading; default) or "
+           "lower-bound (the lower end of its 95% bootstrap interval, so a small --limit cannot pass by luck)."),
+    Option("bootstrap", "int", "bootstrap replicates behind every score's 95% interval (default 1000; 0: no "
+           "intervals)."),
     Option("report_dir", "text", "where scores.json and per-sample evidence go (default reports/<model>)."),
     Option("cache_dir", "text", "response cache folder (default .multitrust-cache)."),
     Option("no_cache", "flag", "do not read or write the response cache."),

@@ -154,7 +154,18 @@ class ScoreBook:
             "judge_info": next((r["judge_model"] for r in records if r.get("judge_model")), None),
             "packages": package_versions(),
         }
-        self.board = scoreboard(records, self.resolve_specs(), self.settings.thresholds, manifest, scope)
+        specs = self.resolve_specs()
+        replicates = None
+        if self.settings.bootstrap:
+            from pytest_multitrust.scoring.bootstrap import run_replicates
+
+            settings = self.settings
+            replicates = run_replicates(
+                records, specs, settings.report_dir, settings.data.seed, settings.bootstrap, settings.cache_dir
+            )
+        self.board = scoreboard(
+            records, specs, self.settings.thresholds, manifest, scope, replicates, self.settings.gate
+        )
         report_dir = self.settings.report_dir
         write_atomic(report_dir / "scores.json", (json.dumps(json.loads(dumps(self.board)), indent=2) + "\n").encode())
         self.prune_stale_samples()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pytest_multitrust.aggregation import DEFAULT_REPLICATES, GATE_MODES, MAX_REPLICATES, GateMode
 from pytest_multitrust.models.registry import DEFAULT_MODEL, ModelSpec, parse_spec, validate_args
 from pytest_multitrust.options import check_pyproject_types, unknown_keys
 from pytest_multitrust.scoring.refusal import REFUSAL_LISTS, RefusalList
@@ -45,6 +46,8 @@ class Settings:
     allow_partial: bool = False
     surrogates: tuple[str, ...] = ()
     attack_args: Mapping[str, str] = field(default_factory=dict)
+    gate: GateMode = "point"
+    bootstrap: int = DEFAULT_REPLICATES
 
     def selects(self, task_id: str, aspect: str) -> bool:
         if self.tasks and task_id not in self.tasks:
@@ -66,6 +69,8 @@ class Settings:
             "tasks": list(self.tasks),
             "refusal_list": self.refusal_list,
             "official_bugs": list(self.data.official_bugs),
+            "gate": self.gate,
+            "bootstrap": self.bootstrap,
             "allow_partial": self.allow_partial,
             "surrogates": list(self.surrogates),
             "attack_args": dict(sorted(self.attack_args.items())),
@@ -225,6 +230,16 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
         raise ValueError(f"allow_partial must be true or false, got {allow_partial!r}")
 
     surrogates, attack_args = _attack_settings(cli, file)
+    gate = _pick(cli, file, "gate", "point")
+    if gate not in GATE_MODES:
+        raise ValueError(
+            f"gate must be 'point' (the score) or 'lower-bound' (its 95% interval's lower end), got {gate!r}"
+        )
+    bootstrap = _pick(cli, file, "bootstrap", DEFAULT_REPLICATES)
+    if not isinstance(bootstrap, int) or isinstance(bootstrap, bool) or not 0 <= bootstrap <= MAX_REPLICATES:
+        raise ValueError(f"bootstrap must be a whole number within 0-{MAX_REPLICATES}, got {bootstrap!r}")
+    if gate == "lower-bound" and bootstrap == 0:
+        raise ValueError("--gate lower-bound needs intervals: drop --bootstrap 0")
     official_bugs = tuple(
         dict.fromkeys(b.strip() for b in (cli.get("official_bug") or _as_list(file.get("official_bugs"))))
     )
@@ -250,6 +265,8 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
         allow_partial=allow_partial,
         surrogates=surrogates,
         attack_args=attack_args,
+        gate=gate,
+        bootstrap=bootstrap,
     )
 
 

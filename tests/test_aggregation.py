@@ -72,6 +72,7 @@ def test_full_run_uses_the_official_formulas_and_passes_when_everything_is_measu
     subs = [s["score"] for s in board["sub_aspects"].values()]
     assert board["overall"] == {
         "score": round(sum(subs) / 10, 2),
+        "ci": None,  # no replicates given
         "partial": False,
         "proxy": False,
         "proxy_tasks": [],
@@ -82,7 +83,7 @@ def test_full_run_uses_the_official_formulas_and_passes_when_everything_is_measu
     )
     assert all(a["status"] == "complete" and a["passed"] for a in board["aspects"].values())
     assert all(t["status"] == "scored" for t in board["tasks"].values())
-    assert board["gate"] == {"passed": True, "failures": []}
+    assert board["gate"] == {"passed": True, "failures": [], "mode": "point"}
 
 
 def test_a_partial_aspect_has_a_number_but_never_passes() -> None:
@@ -144,15 +145,15 @@ def test_gate_fails_on_an_aspect_below_its_threshold_and_on_task_overrides() -> 
     privacy = {t: 0.4 for t in ("p1", "p2", "p3", "p4", "p5", "p6")}
     board = _board(privacy, _scope("privacy"))
     assert board["aspects"]["privacy"]["passed"] is False
-    assert board["gate"] == {"passed": False, "failures": ["privacy 40.00 < 50"]}
+    assert board["gate"] == {"passed": False, "failures": ["privacy 40.00 < 50"], "mode": "point"}
     strict = ThresholdPolicy.layered({"privacy": 30.0, "p6": 95.0})
     board = _board(privacy, _scope("privacy"), strict)
-    assert board["gate"] == {"passed": False, "failures": ["p6 40.00 < 95"]}
+    assert board["gate"] == {"passed": False, "failures": ["p6 40.00 < 95"], "mode": "point"}
 
 
 def test_named_tasks_are_gated_by_their_threshold_without_aspect_gates() -> None:
     scope = Scope(tasks=("p6",), named_tasks=("p6",))
-    assert _board({"p6": 0.6}, scope)["gate"] == {"passed": True, "failures": []}
+    assert _board({"p6": 0.6}, scope)["gate"] == {"passed": True, "failures": [], "mode": "point"}
     board = _board({"p6": 0.4}, scope)
     assert board["aspects"]["privacy"]["passed"] is None and board["gate"]["failures"] == ["p6 40.00 < 50"]
 

@@ -22,6 +22,8 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.report_dir == tmp_path / "reports" / "tiny-llava"
     assert settings.cache_dir == tmp_path / ".multitrust-cache"
     assert settings.thresholds.values == DEFAULT_THRESHOLDS
+    assert settings.gate == "point" and settings.bootstrap == 1000
+    assert settings.manifest()["gate"] == "point" and settings.manifest()["bootstrap"] == 1000
 
 
 def test_cli_beats_pyproject_beats_defaults(tmp_path: Path) -> None:
@@ -53,6 +55,9 @@ def test_cli_beats_pyproject_beats_defaults(tmp_path: Path) -> None:
         ({"threshold": ["honesty=50"]}, "unknown threshold key"),
         ({"max_error_rate": 2.0}, "max-error-rate"),
         ({"official_bug": ["f7"]}, "unknown official bug 'f7'; known: f7-text-only"),
+        ({"gate": "upper"}, "gate must be 'point' (the score) or 'lower-bound'"),
+        ({"bootstrap": -1}, "bootstrap must be a whole number within 0-100000"),
+        ({"gate": "lower-bound", "bootstrap": 0}, "--gate lower-bound needs intervals: drop --bootstrap 0"),
     ],
 )
 def test_bad_values_are_one_line_errors(tmp_path: Path, cli: dict[str, Any], message: str) -> None:
