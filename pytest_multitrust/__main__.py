@@ -1,0 +1,7 @@
+"""``python -m pytest_multitrust``: the ``multitrust`` command."""
+
+import sys
+
+from pytest_multitrust.cli import main
+
+sys.exit(main())
