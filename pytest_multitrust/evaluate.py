@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
@@ -16,6 +17,7 @@ from pytest_multitrust.models.cache import CachingModel, utf8_text
 from pytest_multitrust.models.lazy import model_loaded
 from pytest_multitrust.models.protocol import ModelLoadError
 from pytest_multitrust.models.replay import ReplayFileError
+from pytest_multitrust.progress import Progress
 from pytest_multitrust.runner import DataUnavailable, SampleRecord, VariantRun, run_variant
 from pytest_multitrust.session import PROPERTY_KEY
 from pytest_multitrust.spec import PrepareContext, PrepareUnavailable
@@ -65,8 +67,10 @@ class MultiTrust:
         judge: Callable[[], Model | None],
         user_properties: list[tuple[str, object]],
         allure: bool,
+        uncaptured: Callable[[], AbstractContextManager[object]] | None = None,
     ) -> None:
         self.settings = settings
+        self._uncaptured = uncaptured
         self._model = model
         self._judge = judge
         self._user_properties = user_properties
@@ -124,6 +128,7 @@ class MultiTrust:
                 self.settings.refusal_list,
                 samples_cache,
                 self._prepare_context(model),
+                lambda label, total: Progress(label, total, uncaptured=self._uncaptured),
             )
         except DataUnavailable as exc:
             self._record(spec, variant, "missing", str(exc), threshold=threshold)

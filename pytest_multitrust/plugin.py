@@ -163,7 +163,9 @@ def multitrust(request: pytest.FixtureRequest, multitrust_settings: Settings) ->
     allure_on = bool(request.config.pluginmanager.hasplugin("allure_pytest")) and bool(
         getattr(request.config.option, "allure_report_dir", None)
     )
-    evaluator = MultiTrust(multitrust_settings, model, judge, request.node.user_properties, allure_on)
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    uncaptured = capture.global_and_fixture_disabled if capture is not None else None
+    evaluator = MultiTrust(multitrust_settings, model, judge, request.node.user_properties, allure_on, uncaptured)
     yield evaluator
     if evaluator.pending_error is not None:
         raise evaluator.pending_error

@@ -6,13 +6,14 @@ No pytest here: the fixture in ``evaluate.py`` wraps this with evidence, recordi
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pytest_multitrust.data.sample_cache import SampleCache, sample_key
 from pytest_multitrust.judges.base import JudgeParseError, LLMJudge
 from pytest_multitrust.models.protocol import Model, Request, Response
+from pytest_multitrust.progress import Progress, chunks
 from pytest_multitrust.scoring.refusal import RefusalList, refusal_list
 from pytest_multitrust.spec import (
     TRIVIAL_ANSWERS,
@@ -285,11 +286,14 @@ def run_variant(
     refusals: RefusalList = "paper",
     sample_cache: SampleCache | None = None,
     prepare: PrepareContext | None = None,
+    progress: Callable[[str, int], Progress] | None = None,
 ) -> VariantRun:
     """Samples -> one batch to the model -> verdicts (rule, or the LLM judge when given) -> variant metrics.
 
     ``refusals`` is the refusal keyword list every refusal-template check uses while this variant is scored.
-    ``sample_cache`` reuses built samples; ``prepare`` is what the task's ``prepare`` step (if any) may use.
+    ``sample_cache`` reuses built samples; ``prepare`` is what the task's ``prepare`` step (if any) may use;
+    ``progress`` makes the :class:`~pytest_multitrust.progress.Progress` the answered samples are reported to
+    (the requests then go to the model in chunks).
     Each step's time goes to its phase of :data:`timing.CLOCK`.
 
     Raises:
@@ -303,7 +307,15 @@ def run_variant(
             samples = spec.prepare(variant, samples, prepare)
     requests = [Request(s.id, s.prompt, s.images, s.system, spec.generation) for s in samples]
     with CLOCK.phase("generate"):
-        responses = model.generate(requests)
+        if progress is None:
+            responses = model.generate(requests)
+        else:
+            meter = progress(f"{spec.id} {variant.id}", len(requests))
+            responses = []
+            for chunk in chunks(requests):
+                responses.extend(model.generate(chunk))
+                meter.advance(len(chunk))
+            meter.finish()
     if len(responses) != len(requests):
         raise RuntimeError(f"{model.spec} returned {len(responses)} responses for {len(requests)} requests")
     with refusal_list(refusals):
