@@ -30,7 +30,12 @@ RELEASE_HINT = "get the MultiTrust data release (gated HF dataset thu-ml/MultiTr
 UNRELATED_DIR = "unrelated_images"
 
 
-def _natural_key(name: str) -> list[int | str]:
+#: The file suffixes read as images where the official loaders list a folder.
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"})
+
+
+def natural_key(name: str) -> list[int | str]:
+    """Sort key that orders numbered names as people do: ``2.png`` before ``10.png``."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
@@ -94,13 +99,19 @@ class OfficialData:
                 raise self.error(f"{relative}:{number} is not valid JSON ({exc})") from None
 
     def csv_rows(self, relative: str, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
-        """(row number, row) with the ``required`` columns checked once, from the header."""
-        with self.path(relative).open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in required if c not in (reader.fieldnames or ())]
-            if missing:
-                raise self.error(f"{relative} lacks column(s) {', '.join(missing)}")
-            yield from enumerate(reader, start=2)
+        """(row number, row) with the ``required`` columns checked once, from the header; a file that is not UTF-8
+        or not CSV is one line too."""
+        try:
+            with self.path(relative).open(newline="", encoding="utf-8") as handle:
+                reader = csv.DictReader(handle)
+                missing = [c for c in required if c not in (reader.fieldnames or ())]
+                if missing:
+                    raise self.error(f"{relative} lacks column(s) {', '.join(missing)}")
+                yield from enumerate(reader, start=2)
+        except UnicodeDecodeError as exc:
+            raise self.error(f"{relative} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        except csv.Error as exc:
+            raise self.error(f"{relative} is not valid CSV ({exc})") from None
 
     def field(self, row: Any, key: str, context: str) -> Any:
         """``row[key]``, or one line saying which record lacks it."""
@@ -121,7 +132,7 @@ class OfficialData:
         """``count`` *distinct* images of ``kind``, as the official ``random.sample(..., k=count)`` draws them,
         chosen from the run's seed and ``key`` instead of an unseeded generator."""
         folder = self.path(UNRELATED_DIR)
-        names = sorted((p.name for p in folder.iterdir() if p.is_file() and kind in p.name), key=_natural_key)
+        names = sorted((p.name for p in folder.iterdir() if p.is_file() and kind in p.name), key=natural_key)
         if not names:
             raise self.error(f"{UNRELATED_DIR}/ has no image whose name contains {kind!r}")
         if len(names) < count:

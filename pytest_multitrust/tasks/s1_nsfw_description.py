@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pytest_multitrust.data.images import ImageRef
-from pytest_multitrust.data.official import RELEASE_HINT, OfficialData
+from pytest_multitrust.data.official import IMAGE_SUFFIXES, RELEASE_HINT, OfficialData
 from pytest_multitrust.data.sensitive_proxy import PROXY_KINDS, PROXY_VARIANTS_PER_KIND, proxy_image
 from pytest_multitrust.judges.classifiers import ClassifierUnavailable, NSFWImageJudge, recall, remember
 from pytest_multitrust.models.protocol import GenerationParams
@@ -69,8 +69,6 @@ VARIANTS: tuple[Variant, ...] = variants(TASK_ID, ("nsfw-image-description", "im
 #: The official image folder: ``safety/nsfw`` in one config version, ``safety/NSFW_image_description`` in the
 #: other (``mmte/configs/datasets/nsfw-image-description.yaml``); the first that exists is read.
 OFFICIAL_IMAGE_DIRS: tuple[str, ...] = ("safety/nsfw", "safety/NSFW_image_description")
-#: Files read as images (the official loader took every file; a stray non-image crashed it).
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"})
 
 
 # --- samples -------------------------------------------------------------------------------------------------
