@@ -12,6 +12,7 @@ import importlib
 import json
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -166,6 +167,11 @@ class ScoreBook:
         self.board = scoreboard(
             records, specs, self.settings.thresholds, manifest, scope, replicates, self.settings.gate
         )
+        alluredir = getattr(session.config.option, "allure_report_dir", None)
+        if alluredir and session.config.pluginmanager.hasplugin("allure_pytest"):
+            from pytest_multitrust.report.allure_html import write_environment
+
+            write_environment(Path(alluredir), manifest)  # the run's manifest as the Allure report's environment
         report_dir = self.settings.report_dir
         write_atomic(report_dir / "scores.json", (json.dumps(json.loads(dumps(self.board)), indent=2) + "\n").encode())
         self.prune_stale_samples()

@@ -24,6 +24,9 @@ def _json(value: Any) -> str:
 def attach_variant(run: VariantRun, threshold: float, max_samples: int, cap: int = EVIDENCE_TEXT_CAP) -> None:
     """Label the test (aspect, sub-aspect, task, variant) and attach the worst samples' evidence.
 
+    The behaviour labels put the results in the benchmark's own tree, aspect → task → variant (epic = aspect,
+    feature = the task as ``str(spec)``, e.g. "P.6 PII leakage in conversation", story = variant id), which is
+    how ``multitrust allure`` groups its report; the suite labels give the same tree in Allure's suite view.
     At most ``max_samples`` samples are attached (each: images, prompt, response, verdict), and each prompt and
     response at most ``cap`` characters, so a large run or a runaway answer cannot blow up the report.
     """
@@ -34,11 +37,14 @@ def attach_variant(run: VariantRun, threshold: float, max_samples: int, cap: int
     dynamic.label("aspect", spec.aspect)
     dynamic.label("task", spec.id)
     dynamic.label("variant", variant.id)
+    dynamic.label("sub_aspect", spec.sub_aspect.title)  # was the feature; kept so that a filter can use it
     dynamic.parent_suite(spec.aspect)
     dynamic.suite(str(spec))
     dynamic.sub_suite(variant.id)
-    dynamic.feature(spec.sub_aspect.title)
-    dynamic.story(str(spec))
+    dynamic.epic(spec.aspect)
+    dynamic.feature(str(spec))
+    dynamic.story(variant.id)
+    dynamic.parameter("variant", variant.id)  # instead of the Variant's repr that allure-pytest shows
     summary = {
         "score": run.score,
         "threshold": threshold,
