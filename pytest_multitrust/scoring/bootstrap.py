@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,20 +86,24 @@ def resample_indices(seed: int, task_id: str, variant_id: str, n: int, replicate
     return rng.integers(0, n, size=(replicates, n)) if n else np.zeros((replicates, 0), dtype=np.int64)
 
 
-def read_scored_rows(path: Path) -> tuple[list[Sample], list[Verdict]]:
-    """The samples and verdicts of a variant's evidence file, scored rows only (as the metrics were computed)."""
+def scored_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[list[Sample], list[Verdict]]:
+    """The samples and verdicts of a variant's evidence rows, scored rows only (as the metrics were computed)."""
     samples: list[Sample] = []
     verdicts: list[Verdict] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row.get("verdict") is None:
-                continue
-            samples.append(
-                Sample(row["id"], row["prompt"], row.get("target"), (), row.get("system"), row.get("extra") or {})
-            )
-            verdicts.append(Verdict(row["verdict"], row.get("sample_score"), row.get("judge") or ""))
+    for row in rows:
+        if row.get("verdict") is None:
+            continue
+        samples.append(
+            Sample(row["id"], row["prompt"], row.get("target"), (), row.get("system"), row.get("extra") or {})
+        )
+        verdicts.append(Verdict(row["verdict"], row.get("sample_score"), row.get("judge") or ""))
     return samples, verdicts
+
+
+def read_scored_rows(path: Path) -> tuple[list[Sample], list[Verdict]]:
+    """:func:`scored_rows` of a variant's evidence file."""
+    with path.open(encoding="utf-8") as handle:
+        return scored_rows(json.loads(line) for line in handle)
 
 
 def same_metrics(left: Mapping[str, float], right: Mapping[str, float]) -> bool:
