@@ -109,6 +109,28 @@ def reaches(score: float | None, ci: Sequence[float] | None, threshold: float, m
     return score >= threshold  # type: ignore[operator]
 
 
+def task_verdict(task: Mapping[str, Any]) -> str:
+    """The verdict word of a task on the board: ``ERRORED``/``MISSING`` (no score), ``TRIVIAL`` (does not clear its
+    best trivial baseline), ``PASS``/``FAIL`` (gated), ``ok`` (measured, gated through its aspect) or ``FAIL``."""
+    if task["status"] != "scored":
+        return str(task["status"]).upper()
+    if task.get("clears_trivial") is False:
+        return "TRIVIAL"
+    if task.get("gated"):
+        return "PASS" if task.get("passed") else "FAIL"
+    return "ok" if task.get("passed") is None else "FAIL"
+
+
+def group_verdict(entry: Mapping[str, Any]) -> str:
+    """The verdict word of an aspect: ``PARTIAL``/``MISSING`` when incomplete, else ``PASS``/``FAIL`` when gated,
+    else nothing."""
+    if entry.get("status") in ("missing", "partial"):
+        return str(entry["status"]).upper()
+    if entry.get("passed") is None:
+        return ""
+    return "PASS" if entry["passed"] else "FAIL"
+
+
 def _variant_entry(record: Mapping[str, Any] | None, reason: str) -> dict[str, Any]:
     if record is None:
         return {"status": "missing", "reason": reason, "proxy": False, "ci": None}
@@ -276,6 +298,9 @@ def gate_failures(
         entry = aspects[aspect]
         if entry["status"] != "complete":
             failures.append(f"{aspect}: no complete score — {_why_incomplete(tasks, entry)}")
+        elif not is_number(entry["score"]):
+            unmeasured = [t for t, task in tasks.items() if task["aspect"] == aspect and not is_number(task["score"])]
+            failures.append(f"{aspect}: not measured — its score is NaN ({', '.join(unmeasured)} not measured)")
         elif entry["passed"] is False:
             failures.append(f"{aspect} {_below(entry, mode)}")
     for task_id, task in tasks.items():

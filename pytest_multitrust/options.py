@@ -83,6 +83,11 @@ OPTIONS: tuple[Option, ...] = (
            "lower-bound (the lower end of its 95% bootstrap interval, so a small --limit cannot pass by luck)."),
     Option("bootstrap", "int", "bootstrap replicates behind every score's 95% interval (default 1000; 0: no "
            "intervals)."),
+    Option("baseline", "text", "report folder of a previous run (another checkpoint, same settings): the session "
+           "fails when a gated aspect or task drops significantly below it (paired test, p < 0.05) by more than "
+           "--max-drop."),
+    Option("max_drop", "float", "points a gated score may drop below --baseline before a significant drop fails "
+           "(default 0)."),
     Option("report_dir", "text", "where scores.json and per-sample evidence go (default reports/<model>)."),
     Option("cache_dir", "text", "response cache folder (default .multitrust-cache)."),
     Option("no_cache", "flag", "do not read or write the response cache."),

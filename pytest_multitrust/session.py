@@ -167,6 +167,8 @@ class ScoreBook:
         self.board = scoreboard(
             records, specs, self.settings.thresholds, manifest, scope, replicates, self.settings.gate
         )
+        if self.settings.baseline is not None:
+            self.board = with_regressions(self.board, self.settings, specs)
         alluredir = getattr(session.config.option, "allure_report_dir", None)
         if alluredir and session.config.pluginmanager.hasplugin("allure_pytest"):
             from pytest_multitrust.report.allure_html import write_environment
@@ -229,7 +231,29 @@ class ScoreBook:
         )
         if self.time_account is not None:
             terminalreporter.write_line(time_line(self.time_account))
-        terminalreporter.write_line(f"report: {self.settings.report_dir / 'scores.json'}")
+        report_dir = self.settings.report_dir
+        terminalreporter.write_line(f"scores: {report_dir / 'scores.json'}")
+        terminalreporter.write_line(f"HTML report: multitrust report {report_dir}")
+
+
+def with_regressions(board: dict[str, Any], settings: Settings, specs: dict[str, TaskSpec]) -> dict[str, Any]:
+    """The board with the regression gate applied: ``regression`` says against what, and each significant drop
+    below ``--baseline`` (or a baseline that cannot be compared) is one more gate failure."""
+    from pytest_multitrust.report.compare import regressions
+    from pytest_multitrust.report.run_dir import RunDir, RunDirError
+
+    assert settings.baseline is not None
+    try:
+        lines = regressions(
+            RunDir.load(settings.baseline), RunDir(settings.report_dir, board, None), settings.max_drop, specs
+        )
+    except RunDirError as exc:
+        lines = [f"baseline {settings.baseline}: cannot be read ({exc}); the regression gate cannot vouch"]
+    failures = [*board["gate"]["failures"], *lines]
+    return board | {
+        "regression": {"baseline": str(settings.baseline), "max_drop": settings.max_drop, "failures": lines},
+        "gate": board["gate"] | {"passed": not failures, "failures": failures},
+    }
 
 
 def _last_line(report: pytest.TestReport) -> str:

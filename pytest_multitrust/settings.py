@@ -48,6 +48,8 @@ class Settings:
     attack_args: Mapping[str, str] = field(default_factory=dict)
     gate: GateMode = "point"
     bootstrap: int = DEFAULT_REPLICATES
+    baseline: Path | None = None
+    max_drop: float = 0.0
 
     def selects(self, task_id: str, aspect: str) -> bool:
         if self.tasks and task_id not in self.tasks:
@@ -71,6 +73,8 @@ class Settings:
             "official_bugs": list(self.data.official_bugs),
             "gate": self.gate,
             "bootstrap": self.bootstrap,
+            "baseline": str(self.baseline) if self.baseline else None,
+            "max_drop": self.max_drop,
             "allow_partial": self.allow_partial,
             "surrogates": list(self.surrogates),
             "attack_args": dict(sorted(self.attack_args.items())),
@@ -240,6 +244,15 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
         raise ValueError(f"bootstrap must be a whole number within 0-{MAX_REPLICATES}, got {bootstrap!r}")
     if gate == "lower-bound" and bootstrap == 0:
         raise ValueError("--gate lower-bound needs intervals: drop --bootstrap 0")
+    baseline_value = _pick(cli, file, "baseline", None)
+    baseline = (rootpath / Path(baseline_value).expanduser()) if baseline_value else None
+    if baseline is not None and not (baseline / "scores.json").is_file():
+        raise ValueError(f"--baseline {baseline_value!r} holds no scores.json; give the --report-dir of a finished run")
+    max_drop = float(_pick(cli, file, "max_drop", 0.0))
+    if not 0.0 <= max_drop <= 100.0:
+        raise ValueError(f"max-drop must be within 0-100 points, got {max_drop:g}")
+    if cli.get("max_drop") is not None and baseline is None:
+        raise ValueError("--max-drop has no effect without --baseline RUN_DIR")
     official_bugs = tuple(
         dict.fromkeys(b.strip() for b in (cli.get("official_bug") or _as_list(file.get("official_bugs"))))
     )
@@ -267,6 +280,8 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
         attack_args=attack_args,
         gate=gate,
         bootstrap=bootstrap,
+        baseline=baseline,
+        max_drop=max_drop,
     )
 
 

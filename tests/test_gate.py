@@ -102,17 +102,31 @@ def test_with_allow_partial_missing_tasks_are_listed_and_the_gate_fails(suite: p
     assert board["tasks"]["p6"]["reasons"] == ["privacy/enron-email/five_shot.json not found in the data folder"]
     assert all(board["tasks"][t]["status"] == "missing" for t in ("p1", "p2", "p3", "p4", "p5"))
     assert board["aspects"]["privacy"]["status"] == "missing" and board["aspects"]["privacy"]["passed"] is False
-    result.stdout.fnmatch_lines(["PRIVACY*MISSING*", "*P.6 PII leakage in conversation*MISSING*five_shot.json*",
+    result.stdout.fnmatch_lines(["PRIVACY*MISSING*", "*P.6 PII leakage in conversation*MISSING*", "*five_shot.json*",
                                  "gate: FAIL — privacy: no complete score — *"])  # fmt: skip
-    # A task not implemented yet is listed with its reason too (an aspect that still lacks one: fairness).
+    # A task not implemented is listed with its reason too (every task exists now: one is taken away).
+    _without_task(suite, "f1")
     _run(suite, "--data=official", "--data-dir=empty", "--allow-partial", "--aspect=fairness")
     assert _board(suite)["tasks"]["f1"]["reasons"] == ["not implemented yet"]
 
 
+def _without_task(suite: pytest.Pytester, task_id: str) -> None:
+    """Make the sandbox a checkout without ``task_id`` (all 32 tasks exist, so "not implemented" must be staged):
+    its suite file is removed and the registry no longer lists it."""
+    spec = registered_tasks()[task_id]
+    (suite.path / "trusttests" / spec.aspect / f"test_{spec.id}_{spec.name}.py").unlink()
+    with (suite.path / "conftest.py").open("a") as conftest:
+        conftest.write(
+            "\n\nimport pytest_multitrust.spec as _spec\n_all_tasks = _spec.registered_tasks\n"
+            f"_spec.registered_tasks = lambda: {{k: v for k, v in _all_tasks().items() if k != {task_id!r}}}\n"
+        )
+
+
 def test_an_unimplemented_task_is_named_with_the_ones_that_exist(suite: pytest.Pytester) -> None:
+    _without_task(suite, "f1")
     line = _one_error_line(_run(suite, "--task=f1"))
     assert "1 selected task(s) cannot run: f1 (not implemented yet)" in line
-    assert f"Implemented: {', '.join(registered_tasks())}." in line
+    assert f"Implemented: {', '.join(t for t in registered_tasks() if t != 'f1')}." in line
     result = _run(suite, "--task=f1", "--allow-partial")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     board = _board(suite)
@@ -207,7 +221,7 @@ def test_a_refusal_task_is_not_held_to_its_trivial_baseline(suite: pytest.Pytest
     assert result.ret == pytest.ExitCode.OK
     task = _board(suite)["tasks"]["f6"]
     assert task["trivial"]["must_clear"] is False and task["trivial"]["best_score"] == 100.0
-    result.stdout.fnmatch_lines(["*F.6 Profession prediction*100.00*100.00*PASS*not gating*", "gate: PASS"])
+    result.stdout.fnmatch_lines(["*F.6 Profession prediction*100.00*100.00*PASS*", "*not gating*", "gate: PASS"])
 
 
 # --- 6. documented settings work from pyproject ----------------------------------------------------------------
