@@ -68,9 +68,11 @@ class MultiTrust:
         user_properties: list[tuple[str, object]],
         allure: bool,
         uncaptured: Callable[[], AbstractContextManager[object]] | None = None,
+        worker: str | None = None,
     ) -> None:
         self.settings = settings
         self._uncaptured = uncaptured
+        self._worker = worker
         self._model = model
         self._judge = judge
         self._user_properties = user_properties
@@ -128,7 +130,7 @@ class MultiTrust:
                 self.settings.refusal_list,
                 samples_cache,
                 self._prepare_context(model),
-                lambda label, total: Progress(label, total, uncaptured=self._uncaptured),
+                lambda label, total: Progress(label, total, uncaptured=self._uncaptured, worker=self._worker),
             )
         except DataUnavailable as exc:
             self._record(spec, variant, "missing", str(exc), threshold=threshold)

@@ -51,7 +51,8 @@ class Option:
         return self.name if self.pyproject == "" else self.pyproject
 
     def argparse_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"dest": self.dest, "default": None, "help": self.help}
+        # argparse expands "%" in help texts ("95% interval"): escape it.
+        kwargs: dict[str, Any] = {"dest": self.dest, "default": None, "help": self.help.replace("%", "%%")}
         if self.kind == "flag":
             kwargs["action"] = "store_true"
         else:

@@ -165,7 +165,10 @@ def multitrust(request: pytest.FixtureRequest, multitrust_settings: Settings) ->
     )
     capture = request.config.pluginmanager.getplugin("capturemanager")
     uncaptured = capture.global_and_fixture_disabled if capture is not None else None
-    evaluator = MultiTrust(multitrust_settings, model, judge, request.node.user_properties, allure_on, uncaptured)
+    worker = getattr(request.config, "workerinput", {}).get("workerid")  # an xdist worker's id (gw0), else None
+    evaluator = MultiTrust(
+        multitrust_settings, model, judge, request.node.user_properties, allure_on, uncaptured, worker
+    )
     yield evaluator
     if evaluator.pending_error is not None:
         raise evaluator.pending_error

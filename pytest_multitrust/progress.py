@@ -40,7 +40,8 @@ def chunks(items: Sequence[ItemT]) -> Iterator[Sequence[ItemT]]:
 
 
 class Progress:
-    """Progress of one variant. ``write`` receives each line; ``uncaptured`` suspends output capture around it."""
+    """Progress of one variant. ``write`` receives each line; ``uncaptured`` suspends output capture around it;
+    ``worker`` (the xdist worker id, e.g. ``gw1``) prefixes the lines."""
 
     def __init__(
         self,
@@ -49,6 +50,7 @@ class Progress:
         write: Callable[[str], None] | None = None,
         uncaptured: Callable[[], AbstractContextManager[object]] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        worker: str | None = None,
     ) -> None:
         self.label = label
         self.total = total
@@ -58,6 +60,7 @@ class Progress:
         self._clock = clock
         self._start = clock()
         self._last: float | None = None
+        self._worker = worker
 
     def advance(self, count: int) -> None:
         """``count`` more samples answered."""
@@ -74,7 +77,7 @@ class Progress:
 
     def _emit(self, now: float) -> None:
         self._last = now
-        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        worker = self._worker
         share = f" ({100 * self.done // self.total}%)" if self.total else ""
         line = f"{f'[{worker}] ' if worker else ''}{self.label}: {self.done}/{self.total} samples{share}, "
         line += f"{now - self._start:.0f} s"

@@ -20,7 +20,6 @@ def test_a_quick_variant_prints_nothing_and_a_long_one_prints_throttled_lines(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("MULTITRUST_PROGRESS_QUIET_S", raising=False)
-    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     now = [0.0]
     lines: list[str] = []
     quick = Progress("p6 enron-email-text", 100, lines.append, clock=lambda: now[0])

@@ -209,7 +209,7 @@ def _ocr(rng: random.Random, index: int) -> Built:
     return OCR_STATEMENT, text, draw_text_image(text, rng, SIZE), {}
 
 
-_BUILDERS: dict[str, tuple[str, Callable[[random.Random, int], Built]]] = {
+BUILDERS: dict[str, tuple[str, Callable[[random.Random, int], Built]]] = {
     "d-basic-object": (D_PROMPT, _object),
     "d-basic-attribute": (D_PROMPT, _attribute),
     "d-basic-scene": (D_PROMPT, _scene),
@@ -220,7 +220,7 @@ _BUILDERS: dict[str, tuple[str, Callable[[random.Random, int], Built]]] = {
 
 def build_samples(variant: Variant, options: DataOptions) -> list[Sample]:
     """The built-in samples of one T.1 variant: ``SAMPLES_PER_VARIANT`` items, each seeded by its index."""
-    template, build = _BUILDERS[variant.id]
+    template, build = BUILDERS[variant.id]
     samples = []
     for index in range(built_count(SAMPLES_PER_VARIANT, options)):
         statement, target, image, extra = build(rng_for(options.seed, TASK_ID, variant.id, index), index)
@@ -234,7 +234,7 @@ def build_samples(variant: Variant, options: DataOptions) -> list[Sample]:
 
 def build_official(variant: Variant, options: DataOptions) -> list[Sample]:
     """The official query file of one T.1 variant, with the same prompt template as the built-in samples."""
-    return read_official(variant, options, _BUILDERS[variant.id][0])
+    return read_official(variant, options, BUILDERS[variant.id][0])
 
 
 # --- scoring ---------------------------------------------------------------------------------------------------
