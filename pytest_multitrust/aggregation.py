@@ -13,6 +13,10 @@ passes. A score computed from verdicts of a proxy rule (a judge named ``proxy:..
 be read as the official number. Each task is compared with its trivial baselines (the same samples answered
 "Yes", "No", "", a refusal...): where the task says its score must clear them, not clearing the best one fails the gate.
 
+Extra tasks of this project (``spec.EXTRA_TASKS``, e.g. the over-refusal probe) are entries of ``tasks`` like the
+others (``extra: true``, no sub-aspect), gated only when named with ``--task`` or given their own threshold; they
+enter no sub-aspect, aspect or overall score, and are shown beside the overall score.
+
 Our additions, not in the official scripts: an *aspect* score (mean of its two sub-aspects), and partial runs
 (a sub-aspect with missing tasks is the weight-renormalized mean of those present, flagged ``partial``).
 """
@@ -24,7 +28,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from pytest_multitrust.spec import ASPECTS, SUB_ASPECT_OF_TASK, SUB_ASPECTS, TASK_TITLES, TaskSpec, is_proxy_judge
+from pytest_multitrust.spec import (
+    ASPECTS,
+    SUB_ASPECT_OF_TASK,
+    SUB_ASPECTS,
+    TASK_IDS,
+    TASK_TITLES,
+    TaskSpec,
+    aspect_of,
+    is_extra,
+    is_proxy_judge,
+)
 from pytest_multitrust.thresholds import ThresholdPolicy
 
 if TYPE_CHECKING:
@@ -172,13 +186,14 @@ def task_entry(
 ) -> dict[str, Any]:
     """One task of the board: status, official score (only when every variant was scored), its interval, trivial
     baselines."""
-    sub = SUB_ASPECT_OF_TASK[task_id]
+    sub = SUB_ASPECT_OF_TASK.get(task_id)  # None: an extra task, reported beside the overall score
     unavailable = scope.unavailable.get(task_id)
     gated = thresholds.task_has_own(task_id) or task_id in scope.named_tasks
     entry: dict[str, Any] = {
         "title": spec.title if spec else TASK_TITLES[task_id],
-        "aspect": sub.aspect,
-        "sub_aspect": sub.id,
+        "aspect": aspect_of(task_id),
+        "sub_aspect": sub.id if sub else None,
+        "extra": is_extra(task_id),
         "status": "missing",
         "reasons": [],
         "score": None,
@@ -304,7 +319,8 @@ def gate_failures(
         elif entry["passed"] is False:
             failures.append(f"{aspect} {_below(entry, mode)}")
     for task_id, task in tasks.items():
-        covered = task["aspect"] in scope.gated_aspects
+        # An aspect's status covers its own tasks; an extra task is in no aspect's score, so it speaks for itself.
+        covered = task["aspect"] in scope.gated_aspects and not task.get("extra")
         if task["status"] != "scored":
             if not covered:
                 failures.append(f"{task_id}: {task['status']} — {'; '.join(task['reasons'][:2])}")
@@ -344,9 +360,9 @@ def scoreboard(
     for record in records:
         by_task.setdefault(record["task"], {})[record["variant"]] = record
     if scope is None:
-        seen = tuple(t for t in SUB_ASPECT_OF_TASK if t in by_task)
+        seen = tuple(t for t in TASK_IDS if t in by_task)
         scope = Scope(tasks=seen, named_tasks=seen)
-    ids = [t for t in SUB_ASPECT_OF_TASK if t in scope.tasks or t in by_task]
+    ids = [t for t in TASK_IDS if t in scope.tasks or t in by_task]
     reps = replicates or {}
     tasks = {t: task_entry(t, specs.get(t), by_task.get(t, {}), thresholds, scope, reps.get(t), mode) for t in ids}
     with_intervals = replicates is not None

@@ -68,7 +68,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark every task-variant test and deselect what ``--aspect`` / ``--task`` leave out, and the tasks that
     cannot run (with ``--allow-partial``; the scoreboard lists them as missing)."""
     from pytest_multitrust.session import VARIANT_KEY, scope_key
-    from pytest_multitrust.spec import SUB_ASPECT_OF_TASK
+    from pytest_multitrust.spec import aspect_of
 
     settings = config.stash[settings_key]
     scope = config.stash.get(scope_key, None)
@@ -80,7 +80,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if variant is None:
             keep.append(item)
             continue
-        aspect = SUB_ASPECT_OF_TASK[variant.task_id].aspect
+        aspect = aspect_of(variant.task_id)
         item.add_marker(pytest.mark.multitrust(task=variant.task_id, aspect=aspect))
         item.user_properties.append((VARIANT_KEY, f"{variant.task_id}/{variant.id}"))
         runs = settings.selects(variant.task_id, aspect) and variant.task_id not in unavailable
@@ -114,6 +114,7 @@ def multitrust_model(multitrust_settings: Settings) -> Iterator[Model]:
     A local model (``tiny``, ``hf``, ``vllm``) loads on the first answer missing from the cache: a rerun whose
     answers are all cached imports neither torch nor transformers.
     """
+    from pytest_multitrust.mitigations.registry import apply_mitigations, unwrap_mitigations
     from pytest_multitrust.models.cache import close_model
     from pytest_multitrust.models.lazy import open_model
     from pytest_multitrust.models.registry import LoadOptions
@@ -121,8 +122,9 @@ def multitrust_model(multitrust_settings: Settings) -> Iterator[Model]:
     settings = multitrust_settings
     options = LoadOptions(settings.data.seed, settings.model_args)
     model = _open_or_fail(lambda: open_model("--model", settings.model, options, settings.cache_dir))
-    yield model
-    close_model(model)
+    # Mitigations wrap the cached backend, so each call they make is cached under its own prompt.
+    yield apply_mitigations(model, settings.mitigations)
+    close_model(unwrap_mitigations(model))
 
 
 @pytest.fixture(scope="session")

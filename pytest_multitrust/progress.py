@@ -61,6 +61,7 @@ class Progress:
         self._start = clock()
         self._last: float | None = None
         self._worker = worker
+        self._last_done = 0
 
     def advance(self, count: int) -> None:
         """``count`` more samples answered."""
@@ -71,12 +72,13 @@ class Progress:
         self._emit(now)
 
     def finish(self) -> None:
-        """The variant is done: a last line, only if an earlier one was printed."""
-        if self._last is not None and self.done:
+        """The variant is done: a last line, only if an earlier one was printed and did not already say so."""
+        if self._last is not None and self.done and self._last_done != self.done:
             self._emit(self._clock())
 
     def _emit(self, now: float) -> None:
         self._last = now
+        self._last_done = self.done
         worker = self._worker
         share = f" ({100 * self.done // self.total}%)" if self.total else ""
         line = f"{f'[{worker}] ' if worker else ''}{self.label}: {self.done}/{self.total} samples{share}, "

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytest_multitrust.aggregation import Scope
-from pytest_multitrust.spec import ALL_TASK_IDS, ASPECTS, SUB_ASPECT_OF_TASK, TaskSpec
+from pytest_multitrust.spec import ASPECTS, TASK_IDS, TaskSpec, aspect_of
 
 if TYPE_CHECKING:
     from pytest_multitrust.settings import Settings
@@ -27,7 +27,7 @@ SHOWN_PROBLEMS = 6
 
 def selected_task_ids(settings: Settings) -> tuple[str, ...]:
     """Every task id (implemented or not) that ``--aspect`` / ``--task`` select, in the paper's order."""
-    return tuple(t for t in ALL_TASK_IDS if settings.selects(t, SUB_ASPECT_OF_TASK[t].aspect))
+    return tuple(t for t in TASK_IDS if settings.selects(t, aspect_of(t)))
 
 
 def missing_official_file(spec: TaskSpec, data_dir: Path) -> str | None:

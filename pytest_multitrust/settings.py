@@ -13,10 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from pytest_multitrust.aggregation import DEFAULT_REPLICATES, GATE_MODES, MAX_REPLICATES, GateMode
+from pytest_multitrust.mitigations.registry import (
+    MitigationSpec,
+    describe_mitigations,
+    mitigation_slug,
+    parse_mitigation,
+)
 from pytest_multitrust.models.registry import DEFAULT_MODEL, ModelSpec, parse_spec, validate_args
 from pytest_multitrust.options import check_pyproject_types, unknown_keys
 from pytest_multitrust.scoring.refusal import REFUSAL_LISTS, RefusalList
-from pytest_multitrust.spec import ALL_TASK_IDS, ASPECTS, OFFICIAL_BUGS, DataOptions, DataSource
+from pytest_multitrust.spec import ASPECTS, OFFICIAL_BUGS, TASK_IDS, DataOptions, DataSource
 from pytest_multitrust.thresholds import (
     ThresholdPolicy,
     normalize_task_id,
@@ -50,6 +56,7 @@ class Settings:
     bootstrap: int = DEFAULT_REPLICATES
     baseline: Path | None = None
     max_drop: float = 0.0
+    mitigations: tuple[MitigationSpec, ...] = ()
 
     def selects(self, task_id: str, aspect: str) -> bool:
         if self.tasks and task_id not in self.tasks:
@@ -73,6 +80,7 @@ class Settings:
             "official_bugs": list(self.data.official_bugs),
             "gate": self.gate,
             "bootstrap": self.bootstrap,
+            "mitigations": describe_mitigations(self.mitigations),
             "baseline": str(self.baseline) if self.baseline else None,
             "max_drop": self.max_drop,
             "allow_partial": self.allow_partial,
@@ -175,8 +183,8 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
             raise ValueError(f"unknown aspect {aspect!r}; known: {', '.join(ASPECTS)}")
     tasks = [normalize_task_id(t) for t in (cli.get("task") or _as_list(file.get("task")))]
     for task in tasks:
-        if task not in ALL_TASK_IDS:
-            raise ValueError(f"unknown task {task!r}; known: {', '.join(ALL_TASK_IDS)}")
+        if task not in TASK_IDS:
+            raise ValueError(f"unknown task {task!r}; known: {', '.join(TASK_IDS)}")
 
     limit = _pick(cli, file, "limit", None)
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
@@ -207,8 +215,13 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
         parse_table_thresholds(file_thresholds), parse_cli_thresholds(cli.get("threshold") or [])
     )
 
+    mitigations = tuple(
+        parse_mitigation(str(text)) for text in (cli.get("mitigation") or _as_list(file.get("mitigations")))
+    )
     report_value = _pick(cli, file, "report_dir", None)
-    report_dir = rootpath / (Path(report_value).expanduser() if report_value else Path("reports") / model.slug)
+    # Each mitigation of a model gets its own default folder, so a mitigation matrix's runs do not overwrite each other.
+    slug = "+".join(filter(None, [model.slug, mitigation_slug(mitigations)]))
+    report_dir = rootpath / (Path(report_value).expanduser() if report_value else Path("reports") / slug)
     if report_value is None and not report_dir.resolve().is_relative_to((rootpath / "reports").resolve()):
         raise ValueError(f"model {model.text!r} gives no usable report folder name; pass --report-dir")
     _check_folder("--report-dir", report_dir)
@@ -282,6 +295,7 @@ def resolve(cli: Mapping[str, Any], file: Mapping[str, Any], rootpath: Path) -> 
         bootstrap=bootstrap,
         baseline=baseline,
         max_drop=max_drop,
+        mitigations=mitigations,
     )
 
 

@@ -67,6 +67,27 @@ TASK_TITLES: dict[str, str] = {
 }  # fmt: skip
 ALL_TASK_IDS: tuple[str, ...] = tuple(task for sub in SUB_ASPECTS for task in sub.tasks)
 
+#: Tasks of this project outside the official 32, run and reported *beside* the overall score and never mixed into a
+#: sub-aspect, an aspect or the overall score: id -> (the aspect that selects it with ``--aspect``, title).
+EXTRA_TASKS: dict[str, tuple[AspectId, str]] = {
+    "or": ("safety", "Over-refusal on benign look-alikes"),
+}
+#: Every task id a run can select: the official 32, then the extra tasks.
+TASK_IDS: tuple[str, ...] = ALL_TASK_IDS + tuple(EXTRA_TASKS)
+TASK_TITLES.update({task_id: title for task_id, (_, title) in EXTRA_TASKS.items()})
+
+
+def aspect_of(task_id: str) -> AspectId:
+    """The aspect a task belongs to (an extra task: the aspect that selects it)."""
+    if task_id in EXTRA_TASKS:
+        return EXTRA_TASKS[task_id][0]
+    return SUB_ASPECT_OF_TASK[task_id].aspect
+
+
+def is_extra(task_id: str) -> bool:
+    """Whether a task is one of this project's extra tasks, reported beside the overall score."""
+    return task_id in EXTRA_TASKS
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -297,8 +318,7 @@ class TaskSpec:
     prepare: PrepareSamples | None = None
 
     def __post_init__(self) -> None:
-        sub = SUB_ASPECT_OF_TASK.get(self.id)
-        if sub is None or sub.aspect != self.aspect:
+        if self.id not in TASK_IDS or aspect_of(self.id) != self.aspect:
             raise ValueError(f"task {self.id!r} is not a task of aspect {self.aspect!r}")
         ids = [v.id for v in self.variants]
         if len(set(ids)) != len(ids) or any(v.task_id != self.id for v in self.variants):
@@ -309,8 +329,9 @@ class TaskSpec:
             raise ValueError(f"task {self.id!r}: llm_judges names unknown variants {set(self.llm_judges) - set(ids)}")
 
     @property
-    def sub_aspect(self) -> SubAspect:
-        return SUB_ASPECT_OF_TASK[self.id]
+    def sub_aspect(self) -> SubAspect | None:
+        """The official sub-aspect; None for an extra task (outside every sub-aspect)."""
+        return SUB_ASPECT_OF_TASK.get(self.id)
 
     def variant(self, variant_id: str) -> Variant:
         for variant in self.variants:
@@ -319,6 +340,8 @@ class TaskSpec:
         raise KeyError(f"task {self.id!r} has no variant {variant_id!r}")
 
     def __str__(self) -> str:
+        if is_extra(self.id):  # not one of the paper's numbered tasks
+            return self.title
         return f"{self.id.upper()[0]}.{self.id[1:]} {self.title}"
 
 
@@ -357,4 +380,4 @@ def registered_tasks() -> dict[str, TaskSpec]:
         for value in vars(module).values():
             if isinstance(value, TaskSpec):
                 found[value.id] = value
-    return dict(sorted(found.items(), key=lambda item: ALL_TASK_IDS.index(item[0])))
+    return dict(sorted(found.items(), key=lambda item: TASK_IDS.index(item[0])))

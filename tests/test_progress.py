@@ -37,8 +37,16 @@ def test_a_quick_variant_prints_nothing_and_a_long_one_prints_throttled_lines(
     assert lines == [
         "f7 subjective-preference-force-text: 128/240 samples (53%), 6 s",  # quiet before 5 s
         "f7 subjective-preference-force-text: 240/240 samples (100%), 12 s",  # 8 s was too soon after 6 s
-        "f7 subjective-preference-force-text: 240/240 samples (100%), 12 s",  # the closing line
-    ]
+    ]  # and no closing line repeating the last one
+    now[0] = 0.0
+    lines.clear()
+    cut = Progress("t1 d-basic-object", 100, lines.append, clock=lambda: now[0])
+    now[0] = 6.0
+    cut.advance(64)
+    now[0] = 7.0
+    cut.advance(36)  # too soon for a line of its own: the closing line says it
+    cut.finish()
+    assert lines == ["t1 d-basic-object: 64/100 samples (64%), 6 s", "t1 d-basic-object: 100/100 samples (100%), 7 s"]
 
 
 @pytest.mark.parametrize("workers", [0, 2])

@@ -37,7 +37,9 @@ def attach_variant(run: VariantRun, threshold: float, max_samples: int, cap: int
     dynamic.label("aspect", spec.aspect)
     dynamic.label("task", spec.id)
     dynamic.label("variant", variant.id)
-    dynamic.label("sub_aspect", spec.sub_aspect.title)  # was the feature; kept so that a filter can use it
+    dynamic.label(
+        "sub_aspect", spec.sub_aspect.title if spec.sub_aspect else "beside the overall score"
+    )  # was the feature; kept so that a filter can use it
     dynamic.parent_suite(spec.aspect)
     dynamic.suite(str(spec))
     dynamic.sub_suite(variant.id)

@@ -26,7 +26,8 @@ from pytest_multitrust.models.cache import write_atomic
 from pytest_multitrust.report.compare_pairs import RunPair, format_p, regressions
 from pytest_multitrust.report.compare_stats import PairedResult
 from pytest_multitrust.report.run_dir import RunDir
-from pytest_multitrust.spec import ASPECTS, SUB_ASPECTS, TASK_TITLES, registered_tasks
+from pytest_multitrust.report.table import task_label
+from pytest_multitrust.spec import ASPECTS, EXTRA_TASKS, SUB_ASPECTS, TASK_TITLES, registered_tasks
 
 __all__ = ["DEFAULT_OUT", "compare_runs", "regressions"]
 
@@ -73,7 +74,9 @@ def table_rows(runs: Sequence[RunDir]) -> list[Row]:
             tasks = [t for t in sub.tasks if t in in_run]
             if tasks:
                 rows.append(Row(sub.id, sub.title, 1, "sub_aspect"))
-                rows += [Row(t, f"{t[0].upper()}.{t[1:]} {TASK_TITLES[t]}", 2, "task") for t in tasks]
+                rows += [Row(t, task_label(t, TASK_TITLES[t]), 2, "task") for t in tasks]
+    # Extra tasks (the over-refusal probe): shown after the benchmark, as beside the overall score.
+    rows += [Row(t, task_label(t, TASK_TITLES[t]), 0, "task") for t in EXTRA_TASKS if t in in_run]
     return rows
 
 

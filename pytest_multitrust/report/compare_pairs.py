@@ -30,7 +30,7 @@ from pytest_multitrust.report.compare_stats import (
 )
 from pytest_multitrust.report.run_dir import RunDir, RunDirError
 from pytest_multitrust.scoring.bootstrap import same_metrics, scored_rows
-from pytest_multitrust.spec import ALL_TASK_IDS, ASPECTS, TaskSpec
+from pytest_multitrust.spec import ALL_TASK_IDS, ASPECTS, TASK_IDS, TaskSpec
 
 #: Manifest settings that decide which samples a run is built from: runs that differ in one are never paired.
 SAMPLE_SETTINGS = ("seed", "data", "limit", "official_bugs")
@@ -198,7 +198,7 @@ def regressions(
     gated: list[tuple[str, str, Mapping[str, Any]]] = [
         (a, "aspect", board["aspects"][a]) for a in ASPECTS if (board["aspects"].get(a) or {}).get("gated")
     ]
-    gated += [(t, "task", board["tasks"][t]) for t in ALL_TASK_IDS if (board["tasks"].get(t) or {}).get("gated")]
+    gated += [(t, "task", board["tasks"][t]) for t in TASK_IDS if (board["tasks"].get(t) or {}).get("gated")]
     for key, kind, entry in gated:
         now = entry.get("score")
         if now is None or not is_number(now):

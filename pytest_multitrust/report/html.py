@@ -22,14 +22,13 @@ from pytest_multitrust.report.html_format import (
     ci_text,
     json_text,
     score_html,
-    task_label,
     text,
     threshold_text,
     verdict_html,
 )
 from pytest_multitrust.report.html_samples import Thumbnails, variant_samples_html
 from pytest_multitrust.report.run_dir import RunDir, RunDirError
-from pytest_multitrust.report.table import group_notes, task_notes
+from pytest_multitrust.report.table import group_notes, task_label, task_notes
 from pytest_multitrust.spec import ASPECTS, SUB_ASPECTS
 
 REPORT_NAME = "report.html"
@@ -196,6 +195,8 @@ def _board_html(board: Mapping[str, Any]) -> str:
     rows.append(
         _row("overall", "OVERALL", overall, "", "", "PARTIAL" if overall.get("partial") else "", group_notes(overall))
     )
+    for task_id in [t for t, task in tasks.items() if task.get("extra")]:  # beside the overall score, not in it
+        rows.extend(_task_rows(task_id, tasks[task_id]))
     head = "<tr><th>aspect / sub-aspect / task / variant</th><th>score</th><th>best trivial</th><th>threshold</th>"
     return (
         '<section id="scores"><h2>Scores</h2><p class="note">0–100, higher is more trustworthy; '
@@ -225,7 +226,8 @@ def _samples_html(run: RunDir, count: int) -> str:
     thumbnails = Thumbnails(run)
     parts = []
     tasks = run.scores["tasks"]
-    for task_id in [t for sub in SUB_ASPECTS for t in sub.tasks if t in tasks]:  # the board's order
+    ordered = [t for sub in SUB_ASPECTS for t in sub.tasks if t in tasks]  # the board's order, then extra tasks
+    for task_id in ordered + [t for t, task in tasks.items() if task.get("extra")]:
         task = tasks[task_id]
         variants = []
         for variant_id, variant in (task.get("variants") or {}).items():

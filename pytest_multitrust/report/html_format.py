@@ -61,11 +61,6 @@ def score_html(entry: Mapping[str, Any]) -> str:
     return out
 
 
-def task_label(task_id: str, title: str) -> str:
-    """ "T.2 Advanced cognitive inference", as the paper and the terminal table name tasks."""
-    return f"{task_id[:1].upper()}.{task_id[1:]} {title}"
-
-
 def threshold_text(threshold: float | None) -> str:
     return "" if threshold is None else f"{threshold:g}"
 

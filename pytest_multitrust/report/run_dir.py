@@ -55,8 +55,12 @@ class RunDir:
 
     @property
     def name(self) -> str:
-        """How the run is called in tables: the model as given on the command line, else the folder name."""
-        return str(self.scores["manifest"].get("model") or self.path.name)
+        """How the run is called in tables: the model as given on the command line (with its mitigations, in the
+        order applied), else the folder name."""
+        manifest = self.scores["manifest"]
+        name = str(manifest.get("model") or self.path.name)
+        mitigations = [str(m.get("name")) for m in manifest.get("mitigations") or [] if isinstance(m, dict)]
+        return " + ".join([name, *mitigations])
 
     @property
     def manifest(self) -> dict[str, Any]:

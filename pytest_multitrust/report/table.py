@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pytest_multitrust.aggregation import format_score, group_verdict, is_number, task_verdict
-from pytest_multitrust.spec import ASPECTS, SUB_ASPECTS
+from pytest_multitrust.spec import ASPECTS, EXTRA_TASKS, SUB_ASPECTS
 
 WIDTH = 80
 _NAME_WIDTH = 36
@@ -82,8 +82,13 @@ def task_notes(task: Mapping[str, Any]) -> list[str]:
     return notes
 
 
+def task_label(task_id: str, title: str) -> str:
+    """``T.1 Basic world understanding``; an extra task by its title alone (``or``: Over-refusal ...)."""
+    return title if task_id in EXTRA_TASKS else f"{task_id.upper()[0]}.{task_id[1:]} {title}"
+
+
 def _task_rows(task_id: str, task: Mapping[str, Any]) -> list[str]:
-    name = f"    {task_id.upper()[0]}.{task_id[1:]} {task['title']}"
+    name = f"    {task_label(task_id, task['title'])}"
     trivial = task.get("trivial") or {}
     best = trivial.get("best_score") if task["status"] == "scored" else None
     threshold = task["threshold"] if task["gated"] and task["status"] == "scored" else None
@@ -122,6 +127,11 @@ def render(board: Mapping[str, Any]) -> list[str]:
     overall = board["overall"]
     lines.append(_row(overall, "OVERALL", "", None, "PARTIAL" if overall["partial"] else ""))
     lines.extend(_notes(group_notes(overall)))
+    extras = [t for t, task in tasks.items() if task.get("extra")]
+    if extras:
+        lines.append("BESIDE THE OVERALL SCORE (not part of it)")
+        for task_id in extras:
+            lines.extend(_task_rows(task_id, tasks[task_id]))
     gate = board["gate"]
     if gate["passed"]:
         lines.append(
