@@ -13,7 +13,7 @@ from pytest_multitrust.aggregation import best_trivial, clears, format_score, tr
 from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.data.sample_cache import SampleCache
 from pytest_multitrust.judges.classifiers import remember_results_in
-from pytest_multitrust.models.cache import CachingModel, utf8_text
+from pytest_multitrust.models.cache import caching_layer, utf8_text
 from pytest_multitrust.models.lazy import model_loaded
 from pytest_multitrust.models.protocol import ModelLoadError
 from pytest_multitrust.models.replay import ReplayFileError
@@ -95,9 +95,12 @@ class MultiTrust:
     def _prepare_context(self, model: Model) -> PrepareContext:
         """What a task's ``prepare`` step gets: the model under test's encoder, or the ``--surrogate`` ones."""
         from pytest_multitrust.attacks.context import AttackContext
+        from pytest_multitrust.mitigations.registry import unwrap_mitigations
 
         settings = self.settings
-        return AttackContext(model, settings.surrogates, settings.data.seed, settings.cache_dir, settings.attack_args)
+        # Adversarial images are computed on the model's own encoder, which a mitigation does not change.
+        inner = unwrap_mitigations(model)
+        return AttackContext(inner, settings.surrogates, settings.data.seed, settings.cache_dir, settings.attack_args)
 
     def evaluate(self, spec: TaskSpec, variant: Variant) -> VariantRun:
         """Run ``variant`` of ``spec`` and check its score against the threshold and the trivial baselines.
@@ -114,7 +117,7 @@ class MultiTrust:
             model = self._model()
         except ReplayFileError as exc:  # one line naming the file and line, not the loader's traceback
             self._fail_errored(spec, variant, str(exc), threshold)
-        cache = model if isinstance(model, CachingModel) else None
+        cache = caching_layer(model)
         before = cache.stats.as_dict() if cache else {"hits": 0, "misses": 0}
         samples_cache = SampleCache(self.settings.cache_dir) if self.settings.cache_dir is not None else None
         remember_results_in(self.settings.cache_dir / "classifiers" if self.settings.cache_dir is not None else None)

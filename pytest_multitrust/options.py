@@ -67,6 +67,9 @@ OPTIONS: tuple[Option, ...] = (
            "(tiny:, hf:, vllm:, openai:, replay:). Default: tiny-llava, the embedded random-weight model."),
     Option("model_arg", "pairs", "backend setting for the model, e.g. dtype=bfloat16, max_batch_size=16, "
            "base_url=... (repeatable).", "model_args"),
+    Option("mitigation", "list", "inference-time mitigation around the model under test, NAME[:KEY=VALUE,...] "
+           "(repeatable, applied in the order given, the first outermost; the judge is never wrapped): "
+           "safety-prompt, cot-safety, caption-first, adashield, self-check.", "mitigations"),
     Option("judge", "text", "LLM judge for the tasks whose official scorer is GPT-4 (any model spec, e.g. "
            "openai:gpt-4o); default: the official rule fallbacks."),
     Option("judge_arg", "pairs", "backend setting for the judge model (repeatable).", "judge_args"),

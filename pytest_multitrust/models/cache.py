@@ -82,6 +82,15 @@ def cache_key(fingerprint: str, request: Request) -> str:
     return hashlib.sha256(utf8_text(canonical).encode()).hexdigest()
 
 
+def caching_layer(model: object) -> CachingModel | None:
+    """The response cache inside ``model``'s wrappers (e.g. mitigations, which keep the wrapped model as
+    ``inner``), or None when the model is not cached."""
+    layer: object | None = model
+    while layer is not None and not isinstance(layer, CachingModel):
+        layer = getattr(layer, "inner", None)
+    return layer
+
+
 def close_model(model: object) -> None:
     """Call ``model.close()`` when the backend has one (vLLM engines do; most backends hold nothing)."""
     close = getattr(model, "close", None)
