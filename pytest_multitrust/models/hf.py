@@ -41,6 +41,7 @@ from pytest_multitrust.models.hf_checkpoint import (
     max_context,
     one_line,
     processor_state,
+    read_training_manifest,
     sha256_json,
     state_dict_digest,
 )
@@ -247,7 +248,7 @@ class HFModel:
 
     def describe(self) -> dict[str, Any]:
         backend, _, target = self.spec.partition(":")
-        return {
+        described = {
             "backend": backend,
             "target": target,
             "fingerprint": self.fingerprint(),
@@ -263,6 +264,13 @@ class HFModel:
             "prompt_render_schema": hf_prompts.PROMPT_RENDER_SCHEMA,
             "cache_tag": self.cache_tag,
         }
+        # A checkpoint trained by `resa train` carries its training manifest into scores.json (not the
+        # fingerprint: the weights already identify the checkpoint).
+        folder = getattr(self.model, "name_or_path", "") or ""
+        training = read_training_manifest(folder) if folder and os.path.isdir(folder) else None
+        if training is not None:
+            described["training_manifest"] = training
+        return described
 
     def generate(self, requests: Sequence[Request]) -> list[Response]:
         """Answer every request, in order; batches share their generation params, never raise per request."""

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -163,3 +164,20 @@ def _tokenizer_state(backend: Any) -> dict[str, Any]:
 def sha256_json(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+#: What ``resa train`` writes beside the checkpoint it trains (base, data hash, params); carried into scores.json.
+TRAINING_MANIFEST = "resa_manifest.json"
+
+
+def read_training_manifest(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The training manifest of a local checkpoint folder, or None when it has none or it cannot be read (a
+    damaged manifest must not stop an evaluation; its absence in scores.json says so)."""
+    path = Path(folder) / TRAINING_MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
