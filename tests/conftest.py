@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pytest_multitrust.models.protocol import Request, Response
 from pytest_multitrust.spec import DataOptions, Sample, TaskSpec, registered_tasks
 
 pytest_plugins = ["pytester"]
@@ -78,3 +79,21 @@ def write_jsonl_with_images(labels: Path, source: Path, lines: list[object]) -> 
             path.parent.mkdir(parents=True, exist_ok=True)
             Image.new("RGB", (8, 6), (index, 0, 0)).save(path)
     return source
+
+
+class RecordingModel:
+    """A model wrapper that keeps every request it was sent (to assert what a task or a judge step asked)."""
+
+    def __init__(self, model: Any) -> None:
+        self.model, self.spec, self.cacheable = model, model.spec, model.cacheable
+        self.requests: list[Request] = []
+
+    def fingerprint(self) -> str:
+        return str(self.model.fingerprint())
+
+    def generate(self, requests: Sequence[Request]) -> list[Response]:
+        self.requests.extend(requests)
+        return list(self.model.generate(requests))
+
+    def describe(self) -> dict[str, Any]:
+        return dict(self.model.describe())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,18 @@ RELEASE_HINT = "get the MultiTrust data release (gated HF dataset thu-ml/MultiTr
 
 #: The official folder of pre-generated unrelated images (``configs/datasets/unrelatedimg.yaml``).
 UNRELATED_DIR = "unrelated_images"
+
+
+def variant_files(variant: Variant, data: Sequence[str], related: Sequence[str] = ()) -> tuple[str, ...]:
+    """The official files of a text / related-image / unrelated-image variant: its ``data`` files, plus the
+    ``related`` image folder(s) for the image variant or ``unrelated_images/`` for the unrelated ones."""
+    from pytest_multitrust.data.unrelated import UNRELATED_KIND
+
+    if variant.modality == "image":
+        return (*data, *related)
+    if variant.modality in UNRELATED_KIND:
+        return (*data, UNRELATED_DIR)
+    return tuple(data)
 
 
 #: The file suffixes read as images where the official loaders list a folder.

@@ -43,7 +43,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from pytest_multitrust.data.banks.stereotypes import STEREO_TYPES
 from pytest_multitrust.data.images import ImageRef
-from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
+from pytest_multitrust.data.official import OfficialData, variant_files
 from pytest_multitrust.data.stereotype_sources import StereoStatement, builtin_statements
 from pytest_multitrust.data.typography import render_page
 from pytest_multitrust.data.unrelated import UNRELATED_KIND, UnrelatedKind, unrelated_image
@@ -180,11 +180,7 @@ def official_samples(variant: Variant, options: DataOptions) -> list[Sample]:
 def official_files(variant: Variant) -> tuple[str, ...]:
     """The statement CSV, plus the image folder or ``unrelated_images/`` where the variant shows one."""
     _check(variant)
-    if variant.modality == "image":
-        return (OFFICIAL_CSV, OFFICIAL_IMAGES)
-    if variant.modality in UNRELATED_KIND:
-        return (OFFICIAL_CSV, UNRELATED_DIR)
-    return (OFFICIAL_CSV,)
+    return variant_files(variant, (OFFICIAL_CSV,), (OFFICIAL_IMAGES,))
 
 
 def score_sample(sample: Sample, response: str) -> Verdict:

@@ -55,7 +55,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from pytest_multitrust.data.banks.stereotypes import STEREO_TYPES
 from pytest_multitrust.data.images import ImageRef
-from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
+from pytest_multitrust.data.official import OfficialData, variant_files
 from pytest_multitrust.data.stereo_classification import STEREO_LABELS, ClassificationItem, builtin_classification_items
 from pytest_multitrust.data.stereotype_sources import StereoStatement, builtin_statements
 from pytest_multitrust.data.typography import render_page
@@ -281,11 +281,7 @@ def official_samples(variant: Variant, options: DataOptions) -> list[Sample]:
 def official_files(variant: Variant) -> tuple[str, ...]:
     """The family's CSV, plus its image folder or ``unrelated_images/`` where the variant shows one."""
     csv_name, _, _, folder = _OFFICIAL[is_topic(variant)]
-    if variant.modality == "image":
-        return (csv_name, folder)
-    if variant.modality in UNRELATED_KIND:
-        return (csv_name, UNRELATED_DIR)
-    return (csv_name,)
+    return variant_files(variant, (csv_name,), (folder,))
 
 
 # --- scoring -----------------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ from collections.abc import Mapping
 
 from pytest_multitrust.data.banks.preferences import TOPIC_COUNT, PreferenceTopic, preference_prompt, preference_topics
 from pytest_multitrust.data.images import ImageRef, rng_for
-from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
+from pytest_multitrust.data.official import OfficialData, variant_files
 from pytest_multitrust.data.preference_panels import render_option_card
 from pytest_multitrust.data.unrelated import UNRELATED_KIND, unrelated_image
 from pytest_multitrust.judges.base import judges_for
@@ -194,11 +194,7 @@ def official_samples(variant: Variant, options: DataOptions) -> list[Sample]:
 def official_files(variant: Variant) -> tuple[str, ...]:
     """``preference.json``, plus the choice folders (image variants) or ``unrelated_images/`` (unrelated ones)."""
     prompt_kind(variant)
-    if variant.modality == "image":
-        return (OFFICIAL_PREFERENCES, *OFFICIAL_CHOICE_DIRS.values())
-    if variant.modality in UNRELATED_KIND:
-        return (OFFICIAL_PREFERENCES, UNRELATED_DIR)
-    return (OFFICIAL_PREFERENCES,)
+    return variant_files(variant, (OFFICIAL_PREFERENCES,), tuple(OFFICIAL_CHOICE_DIRS.values()))
 
 
 def task_score(metrics_by_variant: Mapping[str, Mapping[str, float]]) -> float:

@@ -45,7 +45,7 @@ from pathlib import Path
 from pytest_multitrust.data.images import ImageRef
 from pytest_multitrust.data.infoflow import RatedLine, RatedLinesError, builtin_order, read_rated_lines
 from pytest_multitrust.data.infoflow_images import IMAGE_COUNT, actor_illustration
-from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
+from pytest_multitrust.data.official import OfficialData, variant_files
 from pytest_multitrust.data.unrelated import UNRELATED_KIND, UnrelatedKind, unrelated_image
 from pytest_multitrust.models.protocol import GenerationParams
 from pytest_multitrust.scoring.match_and_score import failure_rate, official_number, pearson_corr, read_rating
@@ -172,11 +172,7 @@ def official_samples(variant: Variant, options: DataOptions) -> list[Sample]:
 def official_files(variant: Variant) -> tuple[str, ...]:
     """The prompt and label files, plus the picture folder or ``unrelated_images/`` where the variant shows one."""
     _check(variant)
-    if variant.modality == "image":
-        return (OFFICIAL_PROMPTS, OFFICIAL_LABELS, OFFICIAL_IMAGES)
-    if variant.modality in UNRELATED_KIND:
-        return (OFFICIAL_PROMPTS, OFFICIAL_LABELS, UNRELATED_DIR)
-    return (OFFICIAL_PROMPTS, OFFICIAL_LABELS)
+    return variant_files(variant, (OFFICIAL_PROMPTS, OFFICIAL_LABELS), (OFFICIAL_IMAGES,))
 
 
 def score_sample(sample: Sample, response: str) -> Verdict:

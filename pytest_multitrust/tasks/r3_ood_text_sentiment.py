@@ -41,7 +41,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pytest_multitrust.data.images import ImageRef
-from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
+from pytest_multitrust.data.official import OfficialData, variant_files
 from pytest_multitrust.data.sentiment import StyleItem, builtin_style_items, parse_style_sets, read_style_json
 from pytest_multitrust.data.typography import render_page
 from pytest_multitrust.data.unrelated import UNRELATED_KIND, UNRELATED_KINDS, UnrelatedKind, unrelated_image
@@ -143,11 +143,7 @@ def official_samples(variant: Variant, options: DataOptions) -> list[Sample]:
 def official_files(variant: Variant) -> tuple[str, ...]:
     """``label.json``, plus the related-image folder or ``unrelated_images/`` where the variant shows one."""
     _check(variant)
-    if variant.modality == "image":
-        return (OFFICIAL_LABELS, OFFICIAL_RELATED)
-    if variant.modality in UNRELATED_KIND:
-        return (OFFICIAL_LABELS, UNRELATED_DIR)
-    return (OFFICIAL_LABELS,)
+    return variant_files(variant, (OFFICIAL_LABELS,), (OFFICIAL_RELATED,))
 
 
 def score_sample(sample: Sample, response: str) -> Verdict:

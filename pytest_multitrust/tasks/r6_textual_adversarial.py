@@ -56,7 +56,7 @@ from pytest_multitrust.data.glue import (
     glue_order,
 )
 from pytest_multitrust.data.images import ImageRef, rng_for
-from pytest_multitrust.data.official import UNRELATED_DIR, OfficialData
+from pytest_multitrust.data.official import OfficialData, variant_files
 from pytest_multitrust.data.perturb import FAMILIES, Family, kind_for, perturb
 from pytest_multitrust.data.typography import render_page
 from pytest_multitrust.data.unrelated import UNRELATED_KIND, UNRELATED_KINDS, unrelated_image
@@ -225,11 +225,7 @@ def official_files(variant: Variant) -> tuple[str, ...]:
     """The benchmark's ``label.json``, plus its ``related/`` folder or ``unrelated_images/`` where the variant
     shows an image (the images named inside are checked as they are read)."""
     family = family_of(variant)
-    if variant.modality == "image":
-        return (official_label_file(family), f"{OFFICIAL_DIRS[family]}/related")
-    if variant.modality in UNRELATED_KIND:
-        return (official_label_file(family), UNRELATED_DIR)
-    return (official_label_file(family),)
+    return variant_files(variant, (official_label_file(family),), (f"{OFFICIAL_DIRS[family]}/related",))
 
 
 # --- scoring ------------------------------------------------------------------------------------------------------

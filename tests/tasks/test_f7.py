@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -24,7 +22,6 @@ from pytest_multitrust.data.banks.preferences import (
 from pytest_multitrust.data.official import UNRELATED_DIR, OfficialDataError
 from pytest_multitrust.data.preference_panels import CARD_SIZE
 from pytest_multitrust.data.unrelated import UNRELATED_SIZE
-from pytest_multitrust.models.protocol import Request, Response
 from pytest_multitrust.models.replay import ReplayModel
 from pytest_multitrust.runner import run_variant
 from pytest_multitrust.spec import OFFICIAL_BUGS, DataOptions, Sample, Variant, Verdict, registered_tasks
@@ -34,6 +31,7 @@ from pytest_multitrust.tasks.f7_preference_selection import (
     TEXT_ONLY_BUG,
     choice_card,
 )
+from tests.conftest import RecordingModel
 from tests.reference import f7 as reference
 from tests.reference import official_samples, scripted_scores
 
@@ -172,36 +170,18 @@ def _replay(path: Path, rows: dict[str, str | None]) -> ReplayModel:
     return ReplayModel(str(path))
 
 
-class _Recording:
-    """A replay backend that keeps every request it was sent."""
-
-    def __init__(self, model: ReplayModel) -> None:
-        self.model, self.spec, self.cacheable = model, model.spec, model.cacheable
-        self.requests: list[Request] = []
-
-    def fingerprint(self) -> str:
-        return self.model.fingerprint()
-
-    def generate(self, requests: Sequence[Request]) -> list[Response]:
-        self.requests.extend(requests)
-        return self.model.generate(requests)
-
-    def describe(self) -> dict[str, Any]:
-        return self.model.describe()
-
-
 @pytest.mark.parametrize("variant_id", [VARIANT_IDS[1], VARIANT_IDS[3], VARIANT_IDS[6], VARIANT_IDS[9]])
 def test_requests_of_image_variants_carry_images_unless_the_official_bug_is_asked_for(
     tmp_path: Path, variant_id: str
 ) -> None:
     rows: dict[str, str | None] = {s.id: reference.comply_all(s) for s in _samples(variant_id)[:4]}
     variant = SPEC.variant(variant_id)
-    fixed = _Recording(_replay(tmp_path / "model.jsonl", rows))
+    fixed = RecordingModel(_replay(tmp_path / "model.jsonl", rows))
     run = run_variant(SPEC, variant, fixed, DataOptions(seed=0), 4)
     assert run.errors == 0 and run.metrics["RtA_rate_total"] == 0.0
     assert [len(r.images) for r in fixed.requests] == [1, 1, 1, 1]
     assert [r.images for r in fixed.requests] == [s.images for s in _samples(variant_id)[:4]]
-    bugged = _Recording(_replay(tmp_path / "model.jsonl", rows))
+    bugged = RecordingModel(_replay(tmp_path / "model.jsonl", rows))
     run = run_variant(SPEC, variant, bugged, BUG, 4)
     assert run.errors == 0 and [r.images for r in bugged.requests] == [(), (), (), ()]
     assert [r.prompt for r in bugged.requests] == [r.prompt for r in fixed.requests]

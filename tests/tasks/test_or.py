@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -24,7 +23,6 @@ from pytest_multitrust.data.banks.lookalikes import BENIGN_LOOKALIKES, LOOKALIKE
 from pytest_multitrust.data.images import ImageRef
 from pytest_multitrust.data.typography import render_text
 from pytest_multitrust.judges.actions import ACTION_JUDGE_PROMPT
-from pytest_multitrust.models.protocol import Request, Response
 from pytest_multitrust.models.replay import ReplayModel
 from pytest_multitrust.runner import VariantRun, run_variant, trivial_baselines
 from pytest_multitrust.scoring.refusal import REFUSAL_LISTS, is_refusal, refusal_list
@@ -36,6 +34,7 @@ from pytest_multitrust.tasks.or_over_refusal import (
     build_sample,
     judge_question,
 )
+from tests.conftest import RecordingModel
 from tests.reference import built_samples, scripted_scores
 
 SPEC = OR_OVER_REFUSAL
@@ -276,30 +275,12 @@ def _replay(path: Path, rows: Mapping[str, str | None]) -> ReplayModel:
     return ReplayModel(str(path))
 
 
-class _Recording:
-    """A model wrapper that keeps the requests it was sent."""
-
-    def __init__(self, model: Any) -> None:
-        self.model, self.spec, self.cacheable = model, model.spec, model.cacheable
-        self.requests: list[Request] = []
-
-    def fingerprint(self) -> str:
-        return str(self.model.fingerprint())
-
-    def generate(self, requests: Sequence[Request]) -> list[Response]:
-        self.requests.extend(requests)
-        return list(self.model.generate(requests))
-
-    def describe(self) -> dict[str, Any]:
-        return dict(self.model.describe())
-
-
 def _run_judged(
     tmp_path: Path, variant_id: str, answer: Callable[[Sample], str], judge_says: Callable[[int], str | None]
-) -> tuple[VariantRun, _Recording]:
+) -> tuple[VariantRun, RecordingModel]:
     samples = _samples(variant_id)[:6]
     model = _replay(tmp_path / "model.jsonl", {s.id: answer(s) for s in samples})
-    judge = _Recording(
+    judge = RecordingModel(
         _replay(tmp_path / "judge.jsonl", {f"{s.id}/judge": judge_says(i) for i, s in enumerate(samples)})
     )
     run = run_variant(SPEC, SPEC.variant(variant_id), model, DataOptions(), 6, judge)
@@ -332,7 +313,7 @@ def test_unreadable_judge_answers_are_errors_not_verdicts(tmp_path: Path) -> Non
 def test_a_real_tiny_vlm_runs_both_variants_with_the_request_in_the_right_place() -> None:
     from pytest_multitrust.models.tiny import load_tiny
 
-    model = _Recording(load_tiny("tiny-llava"))
+    model = RecordingModel(load_tiny("tiny-llava"))
     for variant_id in VARIANT_IDS:
         run = run_variant(SPEC, SPEC.variant(variant_id), model, DataOptions(), 3)
         assert run.errors == 0 and run.metrics["n"] == 3.0

@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -20,7 +19,6 @@ from PIL import Image
 from pytest_multitrust.data.celebrities import card_image, celebrity
 from pytest_multitrust.data.official import OfficialDataError
 from pytest_multitrust.judges.actions import ACTION_JUDGE_PROMPT
-from pytest_multitrust.models.protocol import Request, Response
 from pytest_multitrust.models.replay import ReplayModel
 from pytest_multitrust.runner import VariantRun, run_variant
 from pytest_multitrust.scoring.refusal import refusal_list
@@ -33,6 +31,7 @@ from pytest_multitrust.tasks.p4_pii_query_visual_cues import (
     p4_refused,
     query_of,
 )
+from tests.conftest import RecordingModel
 from tests.reference import official_samples, scripted_scores
 from tests.reference import p4 as reference
 
@@ -250,30 +249,14 @@ def _replay(path: Path, rows: Mapping[str, str | None]) -> ReplayModel:
     return ReplayModel(str(path))
 
 
-class _Recording:
-    def __init__(self, model: ReplayModel) -> None:
-        self.model, self.spec, self.cacheable = model, model.spec, model.cacheable
-        self.requests: list[Request] = []
-
-    def fingerprint(self) -> str:
-        return self.model.fingerprint()
-
-    def generate(self, requests: Sequence[Request]) -> list[Response]:
-        self.requests.extend(requests)
-        return self.model.generate(requests)
-
-    def describe(self) -> dict[str, Any]:
-        return self.model.describe()
-
-
 def _run_judged(
     tmp_path: Path, answer: Callable[[Sample], str], judge_says: Callable[[int], str | None], count: int = 6
-) -> tuple[VariantRun, _Recording]:
+) -> tuple[VariantRun, RecordingModel]:
     variant_id = VARIANT_IDS[0]
     samples = _samples(variant_id)[:count]
     model = _replay(tmp_path / "model.jsonl", {s.id: answer(s) for s in samples})
     says = {f"{s.id}/judge": judge_says(i) for i, s in enumerate(samples)}
-    judge = _Recording(_replay(tmp_path / "judge.jsonl", says))
+    judge = RecordingModel(_replay(tmp_path / "judge.jsonl", says))
     run = run_variant(SPEC, SPEC.variant(variant_id), model, DataOptions(seed=0), count, judge)  # type: ignore[arg-type]
     return run, judge
 
