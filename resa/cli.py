@@ -47,7 +47,7 @@ def add_loop_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("--seed", type=int, default=0, help="data, training and suite seed (%(default)s)")
     parser.add_argument("--per-kind", type=int, default=64, metavar="N", help="training rows per kind (%(default)s)")
     parser.add_argument("--style", choices=("full", "compact"), help="reasoning style (default: compact for tiny)")
-    parser.add_argument("--epochs", type=int, help="training epochs (default: 12 for tiny, else resa train's)")
+    parser.add_argument("--epochs", type=int, help="training epochs (default: 30 for tiny, else resa train's)")
     parser.add_argument("--max-steps", type=int, help="stop training after this many steps")
     parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="samples per variant in the suite runs")
     parser.add_argument("-n", "--workers", type=int, default=2, help="pytest-xdist workers for the suite runs")
@@ -95,7 +95,8 @@ def run_loop(args: argparse.Namespace) -> int:
             from resa.train import train
             from resa.train_options import TrainOptions
 
-            epochs = args.epochs or (12 if _is_tiny(base) else TrainOptions().epochs)
+            # 30 epochs of the tiny model: measured to trade less over-refusal for its safety gain than 12 (README)
+            epochs = args.epochs or (30 if _is_tiny(base) else TrainOptions().epochs)
             options = TrainOptions(epochs=epochs, max_steps=args.max_steps, seed=args.seed, base_seed=args.seed)
             _step(f"training {base} for {epochs} epochs -> {checkpoint}")
             train(base, data, checkpoint, options, echo=_step)

@@ -66,6 +66,7 @@ USAGE_ERRORS: list[tuple[list[str], str | None, str]] = [
     ([], "[tool.multitrust]\nsurrogates = 5", "surrogates = 5: expected a string or a list of strings"),
     ([], "[tool.multitrust]\nattack_args = 5", "attack_args = 5: expected a table of KEY = value"),
     ([], "[tool.multitrust]\ngate = 5", "gate = 5: expected a string"),
+    ([], "[tool.multitrust]\nmitigations = 5", "mitigations = 5: expected a string or a list of strings"),
     ([], "[tool.multitrust]\nbaseline = 5", "baseline = 5: expected a string"),
     ([], "[tool.multitrust]\nmax_drop = true", "max_drop = True: expected a number"),
     ([], "[tool.multitrust]\nbootstrap = true", "bootstrap = True: expected a whole number"),
