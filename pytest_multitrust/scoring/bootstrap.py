@@ -102,8 +102,16 @@ def scored_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[list[Sample], list[V
 
 def read_scored_rows(path: Path) -> tuple[list[Sample], list[Verdict]]:
     """:func:`scored_rows` of a variant's evidence file."""
+    return scored_rows(_rows(path))
+
+
+#: The fields of an evidence row that a variant's metrics can read (the cache key of its intervals).
+_SCORED_FIELDS = ("id", "prompt", "system", "target", "extra", "verdict", "sample_score", "judge")
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
-        return scored_rows(json.loads(line) for line in handle)
+        return [json.loads(line) for line in handle]
 
 
 def same_metrics(left: Mapping[str, float], right: Mapping[str, float]) -> bool:
@@ -206,9 +214,12 @@ def run_replicates(
         if not all(path.is_file() for path in paths.values()):
             continue
         digest = hashlib.sha256(f"{BOOTSTRAP_SCHEMA}:{task_id}:{seed}:{replicates}:{code}".encode())
-        for vid in sorted(paths):
-            digest.update(vid.encode() + hashlib.sha256(paths[vid].read_bytes()).digest())
-            digest.update(json_text(got[vid]["metrics"], sort_keys=True).encode())
+        rows_by_variant = {vid: _rows(paths[vid]) for vid in sorted(paths)}
+        for vid, rows in rows_by_variant.items():
+            # What the metrics read, not the file's bytes: a warm rerun rewrites its evidence with other
+            # ``cached`` flags, and must still find its intervals.
+            scored = [[r.get(k) for k in _SCORED_FIELDS] for r in rows]
+            digest.update(json_text([vid, scored, got[vid]["metrics"]], sort_keys=True).encode())
         cached = cache_dir / "bootstrap" / f"{digest.hexdigest()}.json" if cache_dir is not None else None
         if cached is not None and cached.is_file():
             try:
@@ -216,7 +227,7 @@ def run_replicates(
                 continue
             except (ValueError, KeyError, TypeError):  # a damaged entry is recomputed
                 pass
-        evidence = {vid: read_scored_rows(path) for vid, path in paths.items()}
+        evidence = {vid: scored_rows(rows) for vid, rows in rows_by_variant.items()}
         recorded = {vid: record["metrics"] for vid, record in got.items()}
         result = task_replicates(spec, evidence, recorded, seed, replicates)
         found[task_id] = result

@@ -89,6 +89,11 @@ def test_run_replicates_read_the_evidence_files_and_are_cached(tmp_path: Path) -
     assert found == {"p6": direct}
     assert len(list((tmp_path / "cache" / "bootstrap").glob("*.json"))) == 1
     assert run_replicates(records, specs, tmp_path / "report", 0, 200, tmp_path / "cache") == found
+    for path in (tmp_path / "report" / "samples" / "p6").glob("*.jsonl"):  # a warm rerun marks its rows cached
+        rows = [json.loads(line) | {"cached": True} for line in path.read_text().splitlines()]
+        path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert run_replicates(records, specs, tmp_path / "report", 0, 200, tmp_path / "cache") == found
+    assert len(list((tmp_path / "cache" / "bootstrap").glob("*.json"))) == 1  # the same entry, not a new one
     # an incomplete task (a variant missing) is not bootstrapped
     assert run_replicates(records[:1], specs, tmp_path / "report", 0, 200, None) == {}
 
